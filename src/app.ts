@@ -1,0 +1,113 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { createYoga } from 'graphql-yoga';
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
+import { createEmailTokenRepository } from './auth/email-token.repository.js';
+import { createEmailTokenService } from './auth/email-token.service.js';
+import { createSessionRepository } from './auth/session.repository.js';
+import { createSessionService } from './auth/session.service.js';
+import { createAccountRepository } from './account/account.repository.js';
+import { createAccountService } from './account/account.service.js';
+import { credentialOf, queueCookie, sessionCookie, useQueuedCookies } from './account/session-cookie.js';
+import type { ResolvedConfig } from './config.js';
+import type { Db } from './db/client.js';
+import type { RequestContext, Services } from './graphql/context.js';
+import { schema } from './graphql/schema.js';
+import { type Clock, systemClock } from './lib/clock.js';
+import { createSealedBox } from './lib/sealed-box.js';
+import type { Mailer } from './mail/mailer.js';
+import { createOutboxRepository } from './mail/outbox.repository.js';
+import { createMailCounters, createOutboxWorker } from './mail/outbox.worker.js';
+
+export interface AppDeps {
+  config: ResolvedConfig;
+  db: Db;
+  mailer: Mailer;
+  logger: Logger;
+  clock?: Clock;
+}
+
+/** Repositories → services → Yoga. No I/O of its own: tests build the same app on their own database. */
+export function createApp({ config, db, mailer, logger, clock = systemClock }: AppDeps) {
+  const sealedBox = createSealedBox(config.authSecret, 'outbox');
+  const mailCounters = createMailCounters();
+  const mailWorker = createOutboxWorker({
+    outbox: createOutboxRepository(db),
+    mailer,
+    sealedBox,
+    clock,
+    logger: logger.child({ component: 'mail-worker' }),
+    counters: mailCounters,
+    appName: config.appName,
+  });
+
+  const services: Services = {
+    emailTokens: createEmailTokenService({
+      tokens: createEmailTokenRepository(db),
+      sealedBox,
+      clock,
+      config,
+      logger,
+      onQueued: () => {
+        mailCounters.queued++;
+        mailWorker.wake();
+      },
+    }),
+    sessions: createSessionService({ sessions: createSessionRepository(db), clock, config }),
+    account: createAccountService({ accounts: createAccountRepository(db), clock }),
+  };
+  const cookie = config.session.cookie;
+
+  const yoga = createYoga<{ req?: IncomingMessage }, RequestContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    logging: logger,
+    // GraphiQL's assets are inlined: the page works offline and behind networks that block CDNs.
+    graphiql: config.graphiql ? { title: `${config.appName} GraphiQL`, defaultQuery: GRAPHIQL_QUERY } : false,
+    renderGraphiQL,
+    plugins: [
+      // Cookie-authenticated mutations must not be forgeable by a cross-site form: a request with a
+      // "simple" content type (form, multipart, text/plain) needs the x-graphql-yoga-csrf header.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      useQueuedCookies(),
+    ],
+    context: ({ request, req }) => {
+      let viewer: ReturnType<RequestContext['viewer']> | undefined;
+      return {
+        request,
+        services,
+        clientIp: req?.socket.remoteAddress ?? null,
+        userAgent: request.headers.get('user-agent') ?? '',
+        viewer: () => (viewer ??= services.account.authenticate(credentialOf(request, cookie.name))),
+        setSessionCookie: (secret, expire) =>
+          queueCookie(request, sessionCookie(request, cookie, secret, (expire.getTime() - clock.now().getTime()) / 1000)),
+        clearSessionCookie: () => queueCookie(request, sessionCookie(request, cookie, '', 0)),
+      };
+    },
+  });
+
+  return { yoga, services, mailWorker, mailCounters };
+}
+
+export type App = ReturnType<typeof createApp>;
+
+const GRAPHIQL_QUERY = `# 1. Ask for a code: it arrives by mail (or in the server log without SMTP_URL).
+mutation SendCode {
+  createEmailToken(userId: "unique()", email: "you@example.com") {
+    __typename
+    ... on Token { userId expire }
+    ... on Error { code message }
+  }
+}
+
+# 2. Trade it for a session: put the userId from step 1 and the code from the mail.
+mutation LogIn {
+  createSession(userId: "USER_ID", secret: "123456") {
+    __typename
+    ... on Session { id userId expire secret }
+    ... on Error { code message }
+  }
+}
+`;

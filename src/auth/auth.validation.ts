@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { safeString } from '../lib/validation.js';
+
+/** `unique()` asks the server for a fresh id; otherwise Appwrite's id rule. */
+export const userIdSchema = safeString(36).regex(
+  /^(unique\(\)|[A-Za-z0-9][A-Za-z0-9._-]{0,35})$/,
+  'must be unique() or 1–36 characters of A–Z, a–z, 0–9, period, hyphen and underscore, not starting with a special character',
+);
+
+/** Emails are compared trimmed and lower-cased; the check runs on that form. */
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+export const emailSchema = safeString(1024).pipe(
+  z
+    .string()
+    .transform(normalizeEmail)
+    .pipe(z.email('must be a valid email address').max(254, 'must be at most 254 characters')),
+);
+
+/** The code as the user typed it: digits only; its length is checked against the live code. */
+export const secretSchema = safeString(64).regex(/^[0-9]{1,16}$/, 'must be the code from the email (digits only)');

@@ -1,0 +1,96 @@
+import type { Logger } from 'pino';
+import { UserBlockedError, UserConflictError } from '../errors.js';
+import { type Clock, addSeconds } from '../lib/clock.js';
+import { hmac, randomDigits, randomHex } from '../lib/crypto.js';
+import { randomPhrase } from '../lib/phrase.js';
+import type { SealedBox } from '../lib/sealed-box.js';
+import { parseUserAgent } from '../lib/user-agent.js';
+import type { LoginCodeMail } from '../mail/login-code.js';
+import { normalizeEmail } from './auth.validation.js';
+import type { EmailTokenRepository } from './email-token.repository.js';
+
+export interface CreateEmailTokenInput {
+  userId: string;
+  email: string;
+  phrase: boolean;
+  locale: string | null;
+}
+
+export interface RequestInfo {
+  ip: string | null;
+  userAgent: string;
+}
+
+export interface Token {
+  id: string;
+  userId: string;
+  createdAt: Date;
+  expire: Date;
+  phrase: string | null;
+}
+
+export interface EmailTokenServiceDeps {
+  tokens: EmailTokenRepository;
+  sealedBox: SealedBox;
+  clock: Clock;
+  config: { authSecret: string; otp: { length: number; ttlSeconds: number } };
+  /** Told when a message was queued, so the in-process worker sends it without waiting to poll. */
+  onQueued: () => void;
+  logger: Logger;
+}
+
+export function createEmailTokenService(deps: EmailTokenServiceDeps) {
+  const { tokens, sealedBox, clock, config } = deps;
+  return {
+    /** Finds or creates the account, replaces its code and queues the mail; does not wait for SMTP. */
+    async createEmailToken(input: CreateEmailTokenInput, request: RequestInfo): Promise<Token> {
+      const email = normalizeEmail(input.email);
+      const code = randomDigits(config.otp.length);
+      const phrase = input.phrase ? randomPhrase() : null;
+      const client = parseUserAgent(request.userAgent);
+      const mail: LoginCodeMail = {
+        to: email,
+        code,
+        phrase,
+        ttlMinutes: Math.ceil(config.otp.ttlSeconds / 60),
+        locale: input.locale,
+        clientName: client.clientName,
+        osName: client.osName,
+        ip: request.ip,
+      };
+      const now = clock.now();
+      const expire = addSeconds(now, config.otp.ttlSeconds);
+      const tokenId = randomHex(10);
+      const issue = {
+        newUserId: input.userId === 'unique()' ? randomHex(10) : input.userId,
+        email,
+        tokenId,
+        secretHash: codeHash(config.authSecret, tokenId, code),
+        messageId: randomHex(10),
+        payload: sealedBox.seal(mail),
+        now,
+        expire,
+      };
+      let result = await tokens.issue(issue);
+      // A concurrent first request for the same email won the insert: the account exists now.
+      if (result.kind === 'raced') result = await tokens.issue(issue);
+      switch (result.kind) {
+        case 'conflict':
+          throw new UserConflictError();
+        case 'blocked':
+          throw new UserBlockedError();
+        case 'raced':
+          throw new Error('createEmailToken: account neither created nor found twice in a row');
+      }
+      deps.onQueued();
+      return { id: tokenId, userId: result.userId, createdAt: now, expire, phrase };
+    },
+  };
+}
+
+export type EmailTokenService = ReturnType<typeof createEmailTokenService>;
+
+/** The stored form of a code: keyed, and bound to its token so equal codes never hash alike. */
+export function codeHash(authSecret: string, tokenId: string, code: string): string {
+  return hmac(authSecret, `${tokenId}:${code}`);
+}

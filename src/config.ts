@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const onOff = z.enum(['on', 'off']);
+
+/** The environment the service reads, as a zod schema: names and defaults are the documented ones. */
+const envSchema = z.object({
+  PORT: int(0, 65535).default(4000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATA_DIR: z.string().default('./.data'),
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (try: openssl rand -base64 32)').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().default('otpql <no-reply@localhost>'),
+  APP_NAME: z.string().min(1).max(64).default('otpql'),
+  OTP_LENGTH: int(6, 10).default(6),
+  OTP_TTL_SECONDS: int(1, 86_400).default(900),
+  OTP_MAX_ATTEMPTS: int(1, 100).default(5),
+  SESSION_TTL_SECONDS: int(1, 10 * 365 * 86_400).default(31_536_000),
+  SESSION_LIMIT: int(0, 10_000).default(10),
+  SESSION_COOKIE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z, a–z, 0–9, _ and -')
+    .default('session'),
+  COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
+  MAIL_WORKER: onOff.default('on'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GRAPHIQL: onOff.default('on'),
+  INTROSPECTION: onOff.default('on'),
+  NODE_ENV: z.string().default('development'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  database: { kind: 'postgres'; url: string } | { kind: 'embedded'; dataDir: string };
+  /** Undefined only in embedded mode, where main.ts generates and keeps one in DATA_DIR. */
+  authSecret: string | undefined;
+  mail: { smtpUrl: string | undefined; from: string };
+  appName: string;
+  otp: { length: number; ttlSeconds: number; maxAttempts: number };
+  session: { ttlSeconds: number; limit: number; cookie: { name: string; secure: boolean } };
+  /** Whether this process delivers queued mail (off when `npm run worker` runs it elsewhere). */
+  mailWorker: boolean;
+  logLevel: Env['LOG_LEVEL'];
+  graphiql: boolean;
+  introspection: boolean;
+  production: boolean;
+}
+
+/** The configuration once AUTH_SECRET is known (embedded mode may have generated it). */
+export type ResolvedConfig = Config & { authSecret: string };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration once; reports every problem together. An empty variable counts as unset. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  const problems = parsed.success
+    ? []
+    : // Values are not echoed: URLs and AUTH_SECRET carry credentials.
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (parsed.success && parsed.data.DATABASE_URL && !parsed.data.AUTH_SECRET) {
+    problems.push('AUTH_SECRET: required when DATABASE_URL is set (every instance must share it; try: openssl rand -base64 32)');
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'embedded', dataDir: e.DATA_DIR },
+    authSecret: e.AUTH_SECRET,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    appName: e.APP_NAME,
+    otp: { length: e.OTP_LENGTH, ttlSeconds: e.OTP_TTL_SECONDS, maxAttempts: e.OTP_MAX_ATTEMPTS },
+    session: {
+      ttlSeconds: e.SESSION_TTL_SECONDS,
+      limit: e.SESSION_LIMIT,
+      cookie: { name: e.SESSION_COOKIE, secure: e.COOKIE_SECURE === 'true' },
+    },
+    mailWorker: e.MAIL_WORKER === 'on',
+    logLevel: e.LOG_LEVEL,
+    graphiql: e.GRAPHIQL === 'on',
+    introspection: e.INTROSPECTION === 'on',
+    production: e.NODE_ENV === 'production',
+  };
+}

@@ -1,0 +1,102 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** Accounts. One per email address; the email is stored trimmed and lower-cased. */
+export const usersTable = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull(),
+    emailVerification: boolean('email_verification').notNull().default(false),
+    status: text('status', { enum: ['active', 'blocked'] }).notNull().default('active'),
+    name: text('name').notNull().default(''),
+    createdAt: timestamptz('created_at').notNull(),
+    updatedAt: timestamptz('updated_at').notNull(),
+    accessedAt: timestamptz('accessed_at').notNull(),
+  },
+  (t) => [uniqueIndex('users_email_key').on(t.email)],
+);
+
+/**
+ * Live login codes: at most one per user (the unique user_id makes a new code replace the old).
+ * Only an HMAC of the code is kept.
+ */
+export const tokensTable = pgTable(
+  'tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => usersTable.id, { onDelete: 'cascade' }),
+    secretHash: text('secret_hash').notNull(),
+    /** Guesses evaluated against this code, the right one included; capped by OTP_MAX_ATTEMPTS. */
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: timestamptz('created_at').notNull(),
+    expire: timestamptz('expire').notNull(),
+  },
+  (t) => [uniqueIndex('tokens_user_id_key').on(t.userId), index('tokens_expire_idx').on(t.expire)],
+);
+
+/** Sessions. The credential is kept only as its SHA-256. */
+export const sessionsTable = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => usersTable.id, { onDelete: 'cascade' }),
+    secretHash: text('secret_hash').notNull(),
+    createdAt: timestamptz('created_at').notNull(),
+    updatedAt: timestamptz('updated_at').notNull(),
+    expire: timestamptz('expire').notNull(),
+    provider: text('provider').notNull(),
+    providerUid: text('provider_uid').notNull(),
+    factors: text('factors').array().notNull().default(sql`'{}'::text[]`),
+    ip: text('ip'),
+    clientName: text('client_name'),
+    osName: text('os_name'),
+    deviceName: text('device_name'),
+  },
+  (t) => [
+    uniqueIndex('sessions_secret_hash_key').on(t.secretHash),
+    index('sessions_user_id_created_at_idx').on(t.userId, t.createdAt),
+    index('sessions_expire_idx').on(t.expire),
+  ],
+);
+
+/**
+ * Outgoing mail, written in the same statement as the code it carries (transactional outbox).
+ * `payload` is AES-256-GCM ciphertext and is cleared once the message is sent or dropped.
+ */
+export const outboxTable = pgTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    /** The code this message carries: when that token row is gone or replaced, the message is dropped. */
+    tokenId: text('token_id').notNull(),
+    recipient: text('recipient').notNull(),
+    payload: text('payload'),
+    status: text('status', { enum: ['queued', 'sent', 'dropped', 'failed'] }).notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    /**
+     * When a worker may next take the message. Claiming pushes it past the claim's lease, so a
+     * worker that dies mid-send leaves a message that another worker takes once the lease ends.
+     */
+    nextAttemptAt: timestamptz('next_attempt_at').notNull(),
+    /** When the code expires: the message is worthless after that. */
+    expire: timestamptz('expire').notNull(),
+    createdAt: timestamptz('created_at').notNull(),
+    finishedAt: timestamptz('finished_at'),
+  },
+  (t) => [
+    index('outbox_queued_idx').on(t.nextAttemptAt).where(sql`status = 'queued'`),
+    index('outbox_finished_at_idx').on(t.finishedAt),
+  ],
+);
+
+export type UserRow = typeof usersTable.$inferSelect;
+export type TokenRow = typeof tokensTable.$inferSelect;
+export type SessionRow = typeof sessionsTable.$inferSelect;
+export type OutboxRow = typeof outboxTable.$inferSelect;

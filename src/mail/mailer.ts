@@ -1,0 +1,55 @@
+import nodemailer from 'nodemailer';
+import type { Logger } from 'pino';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
+/** SMTP rejections that will not change on retry (5xx): the worker gives up on them at once. */
+export function isPermanentFailure(error: unknown): boolean {
+  const code = (error as { responseCode?: number } | null)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+/** The domain of MAIL_FROM, for Message-ID: receivers score ids on a foreign domain as spam. */
+function senderDomain(from: string): string {
+  return /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
+}
+
+/** Nodemailer over one pooled SMTP connection set (smtp:// or smtps://, credentials in the URL). */
+export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
+  const url = new URL(smtpUrl);
+  url.searchParams.set('pool', 'true');
+  const transport = nodemailer.createTransport(url.toString());
+  const domain = senderDomain(from);
+  return {
+    async send(mail) {
+      await transport.sendMail({
+        from,
+        ...mail,
+        messageId: `<${crypto.randomUUID()}@${domain}>`,
+        // Transactional: tells auto-responders not to answer; no List-Unsubscribe on purpose.
+        headers: { 'Auto-Submitted': 'auto-generated' },
+      });
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** Development mailer: writes the message, code included, to the log so the flow works with no SMTP server. */
+export function createLogMailer(logger: Logger): Mailer {
+  return {
+    async send(mail) {
+      logger.info(`Mail to ${mail.to} (log mailer, no SMTP_URL set)\nSubject: ${mail.subject}\n\n${mail.text}`);
+    },
+    close: () => {},
+  };
+}

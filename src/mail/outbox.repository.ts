@@ -1,0 +1,69 @@
+import { and, eq, lt, ne, sql } from 'drizzle-orm';
+import { type Db, rowsOf } from '../db/client.js';
+import { outboxTable } from '../db/schema.js';
+
+export interface ClaimedMessage {
+  id: string;
+  recipient: string;
+  payload: string | null;
+  /** Delivery attempts including this one. */
+  attempts: number;
+  /** The code has expired: the mail is worthless. */
+  expired: boolean;
+  /** The code was used or replaced by a newer one: the mail is worthless. */
+  replaced: boolean;
+}
+
+export function createOutboxRepository(db: Db) {
+  const finish = (id: string, status: 'sent' | 'dropped' | 'failed', now: Date) =>
+    db
+      .update(outboxTable)
+      .set({ status, payload: null, finishedAt: now })
+      .where(and(eq(outboxTable.id, id), eq(outboxTable.status, 'queued')));
+
+  return {
+    /**
+     * Takes up to `limit` due messages for `leaseSeconds`. SKIP LOCKED lets several workers claim at
+     * once without taking the same row; moving next_attempt_at past the lease hides the message from
+     * other workers until then, and brings it back if this worker dies before finishing it.
+     */
+    async claim(now: Date, leaseSeconds: number, limit: number): Promise<ClaimedMessage[]> {
+      const at = now.toISOString();
+      const rows = rowsOf<Omit<ClaimedMessage, 'attempts'> & { attempts: number | string }>(
+        await db.execute(sql`
+          UPDATE outbox o
+          SET next_attempt_at = ${at}::timestamptz + make_interval(secs => ${leaseSeconds}), attempts = o.attempts + 1
+          WHERE o.id IN (
+            SELECT id FROM outbox
+            WHERE status = 'queued' AND next_attempt_at <= ${at}::timestamptz
+            ORDER BY next_attempt_at
+            LIMIT ${limit}
+            FOR UPDATE SKIP LOCKED
+          )
+          RETURNING o.id, o.recipient, o.payload, o.attempts,
+            o.expire <= ${at}::timestamptz AS expired,
+            NOT EXISTS (SELECT 1 FROM tokens t WHERE t.id = o.token_id) AS replaced`),
+      );
+      return rows.map((r) => ({ ...r, attempts: Number(r.attempts) }));
+    },
+
+    markSent: (id: string, now: Date) => finish(id, 'sent', now),
+    markDropped: (id: string, now: Date) => finish(id, 'dropped', now),
+    markFailed: (id: string, now: Date) => finish(id, 'failed', now),
+
+    async retryAt(id: string, at: Date): Promise<void> {
+      await db.update(outboxTable).set({ nextAttemptAt: at }).where(eq(outboxTable.id, id));
+    },
+
+    /** Deletes finished messages older than `before`; queued ones are never touched. */
+    async purgeFinished(before: Date): Promise<number> {
+      const deleted = await db
+        .delete(outboxTable)
+        .where(and(ne(outboxTable.status, 'queued'), lt(outboxTable.finishedAt, before)))
+        .returning({ id: outboxTable.id });
+      return deleted.length;
+    },
+  };
+}
+
+export type OutboxRepository = ReturnType<typeof createOutboxRepository>;

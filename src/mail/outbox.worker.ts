@@ -1,0 +1,143 @@
+import type { Logger } from 'pino';
+import { type Clock, addSeconds } from '../lib/clock.js';
+import type { SealedBox } from '../lib/sealed-box.js';
+import type { LoginCodeMail } from './login-code.js';
+import { type Mailer, isPermanentFailure } from './mailer.js';
+import type { ClaimedMessage, OutboxRepository } from './outbox.repository.js';
+import { renderLoginCode } from './templates.js';
+
+/** Counters of the delivery pipeline, for metrics. */
+export interface MailCounters {
+  queued: number;
+  sent: number;
+  retried: number;
+  failed: number;
+  dropped: number;
+}
+
+export const createMailCounters = (): MailCounters => ({ queued: 0, sent: 0, retried: 0, failed: 0, dropped: 0 });
+
+export interface OutboxWorkerOptions {
+  outbox: OutboxRepository;
+  mailer: Mailer;
+  sealedBox: SealedBox;
+  clock: Clock;
+  logger: Logger;
+  counters: MailCounters;
+  appName: string;
+  /** How long a claim lasts before another worker may retry the message (crash recovery). */
+  leaseSeconds?: number;
+  /** Fallback poll when no wake-up arrives (PGlite, retries falling due). */
+  pollMs?: number;
+  batchSize?: number;
+  /** Back-off: first gap, and the cap of the gaps. */
+  retryBaseSeconds?: number;
+  retryMaxSeconds?: number;
+}
+
+/** Exponential back-off with jitter in [½, 1] of the step: 2, 4, 8 … capped. */
+export function retryDelaySeconds(attempt: number, base: number, max: number, random = Math.random): number {
+  const step = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
+  return step * (0.5 + random() / 2);
+}
+
+export function createOutboxWorker(options: OutboxWorkerOptions) {
+  const { outbox, mailer, sealedBox, clock, logger, counters, appName } = options;
+  const leaseSeconds = options.leaseSeconds ?? 30;
+  const pollMs = options.pollMs ?? 1000;
+  const batchSize = options.batchSize ?? 16;
+  const base = options.retryBaseSeconds ?? 2;
+  const max = options.retryMaxSeconds ?? 60;
+
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wakeUp: (() => void) | undefined;
+  let pendingWake = false;
+
+  const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
+
+  async function deliver(message: ClaimedMessage): Promise<void> {
+    const now = clock.now();
+    if (message.expired && message.attempts > 1) {
+      // Earlier attempts failed and the code died meanwhile: a final failure, not a late send.
+      await outbox.markFailed(message.id, now);
+      counters.failed++;
+      logger.error({ domain: domainOf(message.recipient), attempts: message.attempts - 1 }, 'mail not delivered before its code expired');
+      return;
+    }
+    if (message.expired || message.replaced || !message.payload) {
+      await outbox.markDropped(message.id, now);
+      counters.dropped++;
+      return;
+    }
+    try {
+      await mailer.send(renderLoginCode(sealedBox.open<LoginCodeMail>(message.payload), appName));
+      await outbox.markSent(message.id, clock.now());
+      counters.sent++;
+    } catch (error) {
+      const next = addSeconds(clock.now(), retryDelaySeconds(message.attempts, base, max));
+      const permanent = isPermanentFailure(error);
+      const reason = (error as Error).message?.slice(0, 200);
+      if (permanent) {
+        await outbox.markFailed(message.id, clock.now());
+        counters.failed++;
+        logger.error({ domain: domainOf(message.recipient), attempts: message.attempts, reason }, 'mail rejected permanently');
+      } else {
+        await outbox.retryAt(message.id, next);
+        counters.retried++;
+        logger.warn({ domain: domainOf(message.recipient), attempts: message.attempts, reason, retryAt: next }, 'mail delivery failed, will retry');
+      }
+    }
+  }
+
+  /** Claims and delivers until nothing is due. */
+  async function drain(): Promise<void> {
+    while (running) {
+      const batch = await outbox.claim(clock.now(), leaseSeconds, batchSize);
+      if (batch.length === 0) return;
+      await Promise.all(batch.map(deliver));
+    }
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      pendingWake = false;
+      try {
+        await drain();
+      } catch (error) {
+        logger.error({ err: error }, 'mail worker: claiming failed');
+      }
+      if (!running) break;
+      if (pendingWake) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wakeUp = undefined;
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    /** A message was queued: look now instead of at the next poll. */
+    wake() {
+      pendingWake = true;
+      wakeUp?.();
+    },
+    /** Finishes the messages in hand, then stops claiming. */
+    async stop() {
+      running = false;
+      wakeUp?.();
+      await loop;
+    },
+  };
+}
+
+export type OutboxWorker = ReturnType<typeof createOutboxWorker>;

@@ -1,0 +1,81 @@
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  to: string;
+  from: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers: Map<string, unknown>;
+  /** The login code: the first run of 6–10 digits on its own line of the text part. */
+  code: string | undefined;
+}
+
+export interface MailSink {
+  url: string;
+  port: number;
+  messages: ReceivedMail[];
+  /** Waits for the next mail to `to` that was not returned before. */
+  next(to: string, timeoutMs?: number): Promise<ReceivedMail>;
+  /** Answers every message with this SMTP error code (e.g. 421 transient, 550 permanent) until cleared. */
+  reject(code: number | null): void;
+  close(): Promise<void>;
+}
+
+/** A real SMTP server on loopback receiving what nodemailer sends. */
+export async function startMailSink(port = 0): Promise<MailSink> {
+  const messages: ReceivedMail[] = [];
+  const taken = new Set<ReceivedMail>();
+  let rejectCode: number | null = null;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', async () => {
+        if (rejectCode) {
+          const error = Object.assign(new Error(`rejected by test sink`), { responseCode: rejectCode });
+          return callback(error);
+        }
+        const parsed = await simpleParser(Buffer.concat(chunks));
+        const text = parsed.text ?? '';
+        messages.push({
+          to: (Array.isArray(parsed.to) ? parsed.to[0] : parsed.to)?.value[0]?.address ?? '',
+          from: parsed.from?.value[0]?.address ?? '',
+          subject: parsed.subject ?? '',
+          text,
+          html: typeof parsed.html === 'string' ? parsed.html : '',
+          headers: parsed.headers,
+          code: /^\s*(\d{6,10})\s*$/m.exec(text)?.[1],
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const actualPort = (server.server.address() as { port: number }).port;
+  return {
+    url: `smtp://127.0.0.1:${actualPort}`,
+    port: actualPort,
+    messages,
+    async next(to, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const found = messages.find((m) => m.to === to && !taken.has(m));
+        if (found) {
+          taken.add(found);
+          return found;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`no mail to ${to} within ${timeoutMs} ms`);
+    },
+    reject(code) {
+      rejectCode = code;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,133 @@
+import { type Server, createServer } from 'node:http';
+import { pino } from 'pino';
+import { type App, createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createManualClock } from '../../src/lib/clock.js';
+import { createSmtpMailer } from '../../src/mail/mailer.js';
+import { type TestDatabase, createTestDatabase } from './database.js';
+import { type MailSink, startMailSink } from './mail-sink.js';
+
+export const TEST_AUTH_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+export interface GqlResponse<T = Record<string, any>> {
+  status: number;
+  headers: Headers;
+  body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+}
+
+export interface TestApp {
+  app: App;
+  url: string;
+  db: TestDatabase;
+  mail: MailSink;
+  clock: ReturnType<typeof createManualClock>;
+  /** POSTs a GraphQL operation as JSON. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  /** Asks for a code for `email` and returns the userId and the code from the mail. */
+  requestCode(email: string, userId?: string): Promise<{ userId: string; code: string }>;
+  /** Logs in with a fresh code; returns the session's id and credential. */
+  login(email: string, headers?: Record<string, string>): Promise<{ userId: string; sessionId: string; secret: string; cookie: string }>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Share a database between apps (two instances); otherwise a fresh one is made and destroyed. */
+  db?: TestDatabase;
+  mail?: MailSink;
+  /** Start the in-process mail worker (default true). */
+  worker?: boolean;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const db = options.db ?? (await createTestDatabase());
+  const mail = options.mail ?? (await startMailSink());
+  const config = loadConfig({
+    AUTH_SECRET: TEST_AUTH_SECRET,
+    SMTP_URL: mail.url,
+    MAIL_FROM: 'otpql <login@otpql.test>',
+    APP_NAME: 'Acme',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const clock = createManualClock(new Date());
+  const mailer = createSmtpMailer(mail.url, config.mail.from);
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const app = createApp({ config: { ...config, authSecret: config.authSecret! }, db: db.db, mailer, logger, clock });
+  if (options.worker ?? true) app.mailWorker.start();
+  const server: Server = createServer(app.yoga);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`;
+
+  const gql: TestApp['gql'] = async (query, variables, headers) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await response.text();
+    let body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = { errors: [{ message: text }] };
+    }
+    return { status: response.status, headers: response.headers, body };
+  };
+
+  const requestCode: TestApp['requestCode'] = async (email, userId = 'unique()') => {
+    const res = await gql(CREATE_EMAIL_TOKEN, { userId, email });
+    const token = res.body.data?.createEmailToken;
+    if (token?.__typename !== 'Token') throw new Error(`createEmailToken failed: ${JSON.stringify(res.body)}`);
+    const message = await mail.next(email.trim().toLowerCase());
+    return { userId: token.userId, code: message.code! };
+  };
+
+  const login: TestApp['login'] = async (email, headers) => {
+    const { userId, code } = await requestCode(email);
+    const res = await gql(CREATE_SESSION, { userId, secret: code }, headers);
+    const session = res.body.data?.createSession;
+    if (session?.__typename !== 'Session') throw new Error(`createSession failed: ${JSON.stringify(res.body)}`);
+    return { userId, sessionId: session.id, secret: session.secret, cookie: res.headers.get('set-cookie') ?? '' };
+  };
+
+  return {
+    app,
+    url,
+    db,
+    mail,
+    clock,
+    gql,
+    requestCode,
+    login,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await app.mailWorker.stop();
+      mailer.close();
+      if (!options.mail) await mail.close();
+      if (!options.db) await db.destroy();
+    },
+  };
+}
+
+export const CREATE_EMAIL_TOKEN = /* GraphQL */ `
+  mutation ($userId: String!, $email: String!, $phrase: Boolean) {
+    createEmailToken(userId: $userId, email: $email, phrase: $phrase) {
+      __typename
+      ... on Token { id userId createdAt expire phrase }
+      ... on Error { code message }
+      ... on ValidationError { issues { path message } }
+      ... on RateLimitError { retryAfter }
+    }
+  }`;
+
+export const CREATE_SESSION = /* GraphQL */ `
+  mutation ($userId: String!, $secret: String!) {
+    createSession(userId: $userId, secret: $secret) {
+      __typename
+      ... on Session { id userId createdAt updatedAt expire provider providerUid factors ip clientName osName deviceName current secret }
+      ... on Error { code message }
+      ... on ValidationError { issues { path message } }
+      ... on RateLimitError { retryAfter }
+    }
+  }`;
