@@ -1,0 +1,16 @@
+import type { MailStrings } from '../templates.js';
+
+// French typography: a no-break space (\u00a0) before ":"; 0 and 1 take the singular.
+const fr: MailStrings = {
+  subject: ({ appName }) => `Votre code de connexion à ${appName}`,
+  heading: ({ appName }) => `Connexion à ${appName}`,
+  intro: 'Saisissez ce code pour terminer la connexion\u00a0:',
+  lifetime: ({ minutes }) =>
+    `Ce code est valable ${minutes} ${minutes < 2 ? 'minute' : 'minutes'} et ne peut être utilisé qu’une seule fois.`,
+  phrase: 'Phrase de sécurité — vérifiez qu’elle correspond à celle affichée sur l’écran de connexion\u00a0:',
+  requestedFrom: ({ client, os, ip }) => `Demande effectuée depuis ${client} sous ${os}, adresse IP ${ip}.`,
+  notYou: 'Si vous n’êtes pas à l’origine de cette demande, ignorez ce message\u00a0: personne ne peut se connecter sans le code.',
+  unknown: { client: 'un navigateur inconnu', os: 'un système inconnu', ip: 'inconnue' },
+};
+
+export default fr;
