@@ -84,19 +84,14 @@ builder.queryField('session', (t) =>
 const DeleteSessionResult = builder.unionType('DeleteSessionResult', {
   description: 'What was deleted, or why nothing was.',
   types: [DeletedSessionType, UnauthorizedErrorType, NotFoundErrorType],
-  resolveType: (value) =>
-    value instanceof UnauthorizedError ? 'UnauthorizedError' : value instanceof NotFoundError ? 'NotFoundError' : 'DeletedSession',
+  // Errors arrive wrapped by the errors plugin (instanceof is only restored inside isTypeOf): go by name.
+  resolveType: (value) => {
+    const name = (value as { name?: unknown }).name;
+    return name === 'UnauthorizedError' || name === 'NotFoundError' ? name : 'DeletedSession';
+  },
 });
-
-/** Returns the expected errors as union members; anything else stays a (masked) thrown error. */
-async function asResult<T>(work: () => Promise<T>): Promise<T | UnauthorizedError | NotFoundError> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof UnauthorizedError || error instanceof NotFoundError) return error;
-    throw error;
-  }
-}
+/** Lets the errors plugin turn these thrown errors into union members, as `errors: { types }` would. */
+const deleteErrors = { pothosErrors: [UnauthorizedError, NotFoundError] };
 
 builder.mutationField('deleteSession', (t) =>
   t.field({
@@ -105,12 +100,12 @@ builder.mutationField('deleteSession', (t) =>
     args: {
       sessionId: t.arg.string({ required: true, defaultValue: 'current', description: 'A session id, or "current".' }),
     },
-    resolve: (_, args, ctx) =>
-      asResult(async () => {
-        const result = await ctx.services.account.deleteSession(await ctx.viewer(), args.sessionId);
-        if (result.current) ctx.clearSessionCookie();
-        return result;
-      }),
+    extensions: deleteErrors,
+    resolve: async (_, args, ctx) => {
+      const result = await ctx.services.account.deleteSession(await ctx.viewer(), args.sessionId);
+      if (result.current) ctx.clearSessionCookie();
+      return result;
+    },
   }),
 );
 
@@ -118,12 +113,12 @@ builder.mutationField('deleteSessions', (t) =>
   t.field({
     type: DeleteSessionResult,
     description: 'Deletes every session of the logged-in account, this one included: logs out everywhere.',
-    resolve: (_, __, ctx) =>
-      asResult(async () => {
-        const result = await ctx.services.account.deleteSessions(await ctx.viewer());
-        ctx.clearSessionCookie();
-        return result;
-      }),
+    extensions: deleteErrors,
+    resolve: async (_, __, ctx) => {
+      const result = await ctx.services.account.deleteSessions(await ctx.viewer());
+      ctx.clearSessionCookie();
+      return result;
+    },
   }),
 );
 
