@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { type Workload, typenameOf } from './load.js';
+
+/** What the runs produce and later runs consume: accounts with their codes, sessions. */
+export interface Ledger {
+  /** Email → userId of every verified `Token` answer. */
+  tokens: Map<string, string>;
+  /** Codes collected from the sink and not yet used. */
+  pairs: Array<{ userId: string; code: string }>;
+  sessions: Array<{ userId: string; secret: string }>;
+  sessionsCreated: number;
+  floorHits: number;
+  /** Requests sent, answered or not: a request in flight when a run stops may still have done its work. */
+  requested: { send: number; login: number; floor: number };
+}
+
+export const newLedger = (): Ledger => ({ tokens: new Map(), pairs: [], sessions: [], sessionsCreated: 0, floorHits: 0,
+  requested: { send: 0, login: 0, floor: 0 } });
+
+const runId = randomBytes(3).toString('hex');
+let emailSeq = 0;
+export const nextEmail = () => `bench-${runId}-${++emailSeq}@example.com`;
+
+const SEND = 'mutation Send($email: String!) { createEmailToken(userId: "unique()", email: $email) { __typename ... on Token { userId } } }';
+const LOGIN =
+  'mutation LogIn($userId: String!, $secret: String!) { createSession(userId: $userId, secret: $secret) { __typename ... on Session { userId secret } } }';
+const ACCOUNT = 'query Account { account { __typename ... on Account { id } } }';
+const FLOOR = 'mutation Hit($id: String!) { hit(id: $id) { __typename id } }';
+
+/** createEmailToken for a new email each request; `limit` bounds the emails when preparing data. */
+export function sendWorkload(ledger: Ledger, limit = Infinity): Workload<string> {
+  let made = 0;
+  return {
+    next() {
+      if (made++ >= limit) return null;
+      ledger.requested.send++;
+      return nextEmail();
+    },
+    body: (email) => JSON.stringify({ query: SEND, variables: { email } }),
+    judge(email, status, body) {
+      const { kind, value } = typenameOf(status, body, 'createEmailToken');
+      if (kind !== 'Token' || typeof value?.userId !== 'string') return kind;
+      ledger.tokens.set(email, value.userId);
+      return 'ok';
+    },
+  };
+}
+
+/** createSession with an unused (userId, code) pair each request; stops when the pairs run out. */
+export function loginWorkload(ledger: Ledger): Workload<{ userId: string; code: string }> {
+  return {
+    next() {
+      const pair = ledger.pairs.pop() ?? null;
+      if (pair) ledger.requested.login++;
+      return pair;
+    },
+    body: (pair) => JSON.stringify({ query: LOGIN, variables: { userId: pair.userId, secret: pair.code } }),
+    judge(pair, status, body) {
+      const { kind, value } = typenameOf(status, body, 'createSession');
+      if (kind !== 'Session' || value?.userId !== pair.userId || typeof value.secret !== 'string') return kind;
+      ledger.sessions.push({ userId: pair.userId, secret: value.secret });
+      ledger.sessionsCreated++;
+      return 'ok';
+    },
+  };
+}
+
+/** The account query with the bearer credential of sessions created before, round robin. */
+export function accountWorkload(ledger: Ledger): Workload<{ userId: string; secret: string }> {
+  let i = 0;
+  const body = JSON.stringify({ query: ACCOUNT });
+  return {
+    next: () => ledger.sessions[i++ % ledger.sessions.length] ?? null,
+    body: () => body,
+    headers: (session) => ({ authorization: `Bearer ${session.secret}` }),
+    judge(session, status, answer) {
+      const { kind, value } = typenameOf(status, answer, 'account');
+      if (kind !== 'Account') return kind;
+      return value?.id === session.userId ? 'ok' : 'wrong-account';
+    },
+  };
+}
+
+/** The floor's one mutation: one INSERT of a fresh id. */
+export function floorWorkload(ledger: Ledger): Workload<string> {
+  let seq = 0;
+  return {
+    next() {
+      ledger.requested.floor++;
+      return `${runId}-${++seq}`;
+    },
+    body: (id) => JSON.stringify({ query: FLOOR, variables: { id } }),
+    judge(id, status, body) {
+      const { kind, value } = typenameOf(status, body, 'hit');
+      if (kind !== 'Hit' || value?.id !== id) return kind;
+      ledger.floorHits++;
+      return 'ok';
+    },
+  };
+}
+
+/** Sends one workload item with fetch, for the sequential SQL census. */
+export async function sendOne<T>(url: string, workload: Workload<T>): Promise<string> {
+  const item = workload.next();
+  if (item === null) return 'exhausted';
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...workload.headers?.(item) },
+    body: workload.body(item),
+  });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return workload.judge(item, response.status, parsed);
+}
