@@ -15,31 +15,33 @@ import type { Db } from './db/client.js';
 import type { RequestContext, Services } from './graphql/context.js';
 import { schema } from './graphql/schema.js';
 import { type Clock, systemClock } from './lib/clock.js';
-import { createSealedBox } from './lib/sealed-box.js';
+import { createMailDelivery } from './mail/mail-delivery.js';
 import type { Mailer } from './mail/mailer.js';
-import { createOutboxRepository } from './mail/outbox.repository.js';
-import { createMailCounters, createOutboxWorker } from './mail/outbox.worker.js';
+import type { OutboxWorkerTuning } from './mail/outbox.worker.js';
+import type { Templates } from './mail/templates.js';
 
 export interface AppDeps {
   config: ResolvedConfig;
   db: Db;
   mailer: Mailer;
+  /** Loaded at start-up (`createTemplates`), so a broken override stops the process before it serves. */
+  templates: Templates;
   logger: Logger;
   clock?: Clock;
+  /** Timing of the mail worker; tests shorten it. */
+  mailTuning?: OutboxWorkerTuning;
 }
 
 /** Repositories → services → Yoga. No I/O of its own: tests build the same app on their own database. */
-export function createApp({ config, db, mailer, logger, clock = systemClock }: AppDeps) {
-  const sealedBox = createSealedBox(config.authSecret, 'outbox');
-  const mailCounters = createMailCounters();
-  const mailWorker = createOutboxWorker({
-    outbox: createOutboxRepository(db),
+export function createApp({ config, db, mailer, templates, logger, clock = systemClock, mailTuning }: AppDeps) {
+  const { worker: mailWorker, counters: mailCounters, sealedBox } = createMailDelivery({
+    db,
     mailer,
-    sealedBox,
+    templates,
+    authSecret: config.authSecret,
     clock,
-    logger: logger.child({ component: 'mail-worker' }),
-    counters: mailCounters,
-    appName: config.appName,
+    logger,
+    tuning: { retentionSeconds: config.mail.retentionSeconds, ...mailTuning },
   });
 
   const services: Services = {

@@ -18,6 +18,8 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
   MAIL_FROM: z.string().default('otpql <no-reply@localhost>'),
+  MAIL_TEMPLATES_DIR: z.string().optional(),
+  MAIL_RETENTION_SECONDS: int(60, 365 * 86_400).default(86_400),
   APP_NAME: z.string().min(1).max(64).default('otpql'),
   OTP_LENGTH: int(6, 10).default(6),
   OTP_TTL_SECONDS: int(1, 86_400).default(900),
@@ -44,7 +46,14 @@ export interface Config {
   database: { kind: 'postgres'; url: string } | { kind: 'embedded'; dataDir: string };
   /** Undefined only in embedded mode, where main.ts generates and keeps one in DATA_DIR. */
   authSecret: string | undefined;
-  mail: { smtpUrl: string | undefined; from: string };
+  mail: {
+    smtpUrl: string | undefined;
+    from: string;
+    /** Operator overrides of the mail templates, `<dir>/<locale>/{subject.txt,text.txt,html.html}`. */
+    templatesDir: string | undefined;
+    /** How long sent, dropped and failed outbox rows are kept before they are deleted. */
+    retentionSeconds: number;
+  };
   appName: string;
   otp: { length: number; ttlSeconds: number; maxAttempts: number };
   session: { ttlSeconds: number; limit: number; cookie: { name: string; secure: boolean } };
@@ -84,7 +93,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'embedded', dataDir: e.DATA_DIR },
     authSecret: e.AUTH_SECRET,
-    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      templatesDir: e.MAIL_TEMPLATES_DIR,
+      retentionSeconds: e.MAIL_RETENTION_SECONDS,
+    },
     appName: e.APP_NAME,
     otp: { length: e.OTP_LENGTH, ttlSeconds: e.OTP_TTL_SECONDS, maxAttempts: e.OTP_MAX_ATTEMPTS },
     session: {

@@ -26,9 +26,15 @@ function senderDomain(from: string): string {
 
 /** Nodemailer over one pooled SMTP connection set (smtp:// or smtps://, credentials in the URL). */
 export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
-  const url = new URL(smtpUrl);
-  url.searchParams.set('pool', 'true');
-  const transport = nodemailer.createTransport(url.toString());
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    pool: true,
+    // nodemailer's defaults (2 min to connect, 10 min of silence) would let a hung server hold a
+    // message past the worker's 30 s claim, and another worker would then send it a second time.
+    connectionTimeout: 10_000,
+    greetingTimeout: 8_000,
+    socketTimeout: 10_000,
+  });
   const domain = senderDomain(from);
   return {
     async send(mail) {

@@ -12,6 +12,8 @@ export interface ClaimedMessage {
   expired: boolean;
   /** The code was used or replaced by a newer one: the mail is worthless. */
   replaced: boolean;
+  /** When the code expires. */
+  expire: Date;
 }
 
 export function createOutboxRepository(db: Db) {
@@ -29,7 +31,7 @@ export function createOutboxRepository(db: Db) {
      */
     async claim(now: Date, leaseSeconds: number, limit: number): Promise<ClaimedMessage[]> {
       const at = now.toISOString();
-      const rows = rowsOf<Omit<ClaimedMessage, 'attempts'> & { attempts: number | string }>(
+      const rows = rowsOf<Omit<ClaimedMessage, 'attempts' | 'expire'> & { attempts: number | string; expire_ms: number | string }>(
         await db.execute(sql`
           UPDATE outbox o
           SET next_attempt_at = ${at}::timestamptz + make_interval(secs => ${leaseSeconds}), attempts = o.attempts + 1
@@ -40,11 +42,12 @@ export function createOutboxRepository(db: Db) {
             LIMIT ${limit}
             FOR UPDATE SKIP LOCKED
           )
-          RETURNING o.id, o.recipient, o.payload, o.attempts,
+          RETURNING o.id, o.recipient, o.payload, o.attempts, (extract(epoch FROM o.expire) * 1000)::float8 AS expire_ms,
             o.expire <= ${at}::timestamptz AS expired,
             NOT EXISTS (SELECT 1 FROM tokens t WHERE t.id = o.token_id) AS replaced`),
       );
-      return rows.map((r) => ({ ...r, attempts: Number(r.attempts) }));
+      // Raw SQL: postgres.js and PGlite differ on numbers and timestamps, so normalize both.
+      return rows.map(({ expire_ms, ...r }) => ({ ...r, attempts: Number(r.attempts), expire: new Date(Number(expire_ms)) }));
     },
 
     markSent: (id: string, now: Date) => finish(id, 'sent', now),

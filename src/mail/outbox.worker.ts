@@ -4,7 +4,7 @@ import type { SealedBox } from '../lib/sealed-box.js';
 import type { LoginCodeMail } from './login-code.js';
 import { type Mailer, isPermanentFailure } from './mailer.js';
 import type { ClaimedMessage, OutboxRepository } from './outbox.repository.js';
-import { renderLoginCode } from './templates.js';
+import type { Templates } from './templates.js';
 
 /** Counters of the delivery pipeline, for metrics. */
 export interface MailCounters {
@@ -17,22 +17,31 @@ export interface MailCounters {
 
 export const createMailCounters = (): MailCounters => ({ queued: 0, sent: 0, retried: 0, failed: 0, dropped: 0 });
 
-export interface OutboxWorkerOptions {
-  outbox: OutboxRepository;
-  mailer: Mailer;
-  sealedBox: SealedBox;
-  clock: Clock;
-  logger: Logger;
-  counters: MailCounters;
-  appName: string;
+/** The worker's timing; the defaults are the production values, tests shorten them. */
+export interface OutboxWorkerTuning {
   /** How long a claim lasts before another worker may retry the message (crash recovery). */
   leaseSeconds?: number;
   /** Fallback poll when no wake-up arrives (PGlite, retries falling due). */
   pollMs?: number;
+  /** Messages claimed at once; at most the SMTP pool's 5 connections, so none waits in nodemailer's queue past its lease. */
   batchSize?: number;
   /** Back-off: first gap, and the cap of the gaps. */
   retryBaseSeconds?: number;
   retryMaxSeconds?: number;
+  /** Finished messages older than this are deleted. */
+  retentionSeconds?: number;
+  /** How often this worker deletes them. */
+  purgeIntervalSeconds?: number;
+}
+
+export interface OutboxWorkerOptions extends OutboxWorkerTuning {
+  outbox: OutboxRepository;
+  mailer: Mailer;
+  sealedBox: SealedBox;
+  templates: Templates;
+  clock: Clock;
+  logger: Logger;
+  counters: MailCounters;
 }
 
 /** Exponential back-off with jitter in [½, 1] of the step: 2, 4, 8 … capped. */
@@ -42,12 +51,15 @@ export function retryDelaySeconds(attempt: number, base: number, max: number, ra
 }
 
 export function createOutboxWorker(options: OutboxWorkerOptions) {
-  const { outbox, mailer, sealedBox, clock, logger, counters, appName } = options;
+  const { outbox, mailer, sealedBox, templates, clock, logger, counters } = options;
   const leaseSeconds = options.leaseSeconds ?? 30;
   const pollMs = options.pollMs ?? 1000;
-  const batchSize = options.batchSize ?? 16;
+  const batchSize = options.batchSize ?? 5;
   const base = options.retryBaseSeconds ?? 2;
   const max = options.retryMaxSeconds ?? 60;
+  const retentionSeconds = options.retentionSeconds ?? 86_400;
+  const purgeIntervalMs = (options.purgeIntervalSeconds ?? 600) * 1000;
+  let lastPurge = Number.NEGATIVE_INFINITY;
 
   let running = false;
   let loop: Promise<void> | undefined;
@@ -60,9 +72,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     const now = clock.now();
     if (message.expired && message.attempts > 1) {
       // Earlier attempts failed and the code died meanwhile: a final failure, not a late send.
-      await outbox.markFailed(message.id, now);
-      counters.failed++;
-      logger.error({ domain: domainOf(message.recipient), attempts: message.attempts - 1 }, 'mail not delivered before its code expired');
+      await giveUp(message, message.attempts - 1, 'mail not delivered before its code expired');
       return;
     }
     if (message.expired || message.replaced || !message.payload) {
@@ -71,23 +81,42 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       return;
     }
     try {
-      await mailer.send(renderLoginCode(sealedBox.open<LoginCodeMail>(message.payload), appName));
+      await mailer.send(templates.render(sealedBox.open<LoginCodeMail>(message.payload)));
       await outbox.markSent(message.id, clock.now());
       counters.sent++;
     } catch (error) {
       const next = addSeconds(clock.now(), retryDelaySeconds(message.attempts, base, max));
-      const permanent = isPermanentFailure(error);
+      // The SMTP reply, never the mail: nodemailer's messages carry the server's answer only.
       const reason = (error as Error).message?.slice(0, 200);
-      if (permanent) {
-        await outbox.markFailed(message.id, clock.now());
-        counters.failed++;
-        logger.error({ domain: domainOf(message.recipient), attempts: message.attempts, reason }, 'mail rejected permanently');
+      if (isPermanentFailure(error)) {
+        await giveUp(message, message.attempts, 'mail rejected permanently', reason);
+      } else if (next >= message.expire) {
+        // The code would be dead before the next attempt: give up now rather than at that attempt.
+        await giveUp(message, message.attempts, 'mail not delivered before its code expired', reason);
       } else {
         await outbox.retryAt(message.id, next);
         counters.retried++;
         logger.warn({ domain: domainOf(message.recipient), attempts: message.attempts, reason, retryAt: next }, 'mail delivery failed, will retry');
       }
     }
+  }
+
+  /** A final failure: the payload is deleted, the recipient's domain (never the address or the code) logged. */
+  async function giveUp(message: ClaimedMessage, attempts: number, what: string, reason?: string): Promise<void> {
+    await outbox.markFailed(message.id, clock.now());
+    counters.failed++;
+    logger.error({ domain: domainOf(message.recipient), attempts, reason }, what);
+  }
+
+  /**
+   * Retention, run by every worker: the DELETE only touches finished rows, so two instances purging
+   * at once just find less to delete (the second waits on the row locks, then skips deleted rows).
+   */
+  async function purgeIfDue(): Promise<void> {
+    if (Date.now() - lastPurge < purgeIntervalMs) return;
+    lastPurge = Date.now();
+    const purged = await outbox.purgeFinished(addSeconds(clock.now(), -retentionSeconds));
+    if (purged > 0) logger.debug({ purged }, 'deleted finished outbox rows');
   }
 
   /** Claims and delivers until nothing is due. */
@@ -104,6 +133,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       pendingWake = false;
       try {
         await drain();
+        await purgeIfDue();
       } catch (error) {
         logger.error({ err: error }, 'mail worker: claiming failed');
       }

@@ -257,9 +257,3 @@ export async function createTemplates(options: { appName: string; dir?: string }
     },
   };
 }
-
-/** @deprecated English only, no overrides: kept until the outbox worker uses `createTemplates(…).render`. */
-export function renderLoginCode(mail: LoginCodeMail, appName: string): OutgoingMail {
-  const v = valuesOf(mail, appName, en);
-  return { to: mail.to, subject: en.subject(v), ...renderBuiltIn(v, en, 'en', mail.ttlMinutes) };
-}

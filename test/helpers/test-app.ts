@@ -1,9 +1,12 @@
 import { type Server, createServer } from 'node:http';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { type App, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createManualClock } from '../../src/lib/clock.js';
+import { listenForQueuedMail } from '../../src/mail/mail-delivery.js';
 import { createSmtpMailer } from '../../src/mail/mailer.js';
+import type { OutboxWorkerTuning } from '../../src/mail/outbox.worker.js';
+import { createTemplates } from '../../src/mail/templates.js';
 import { type TestDatabase, createTestDatabase } from './database.js';
 import { type MailSink, startMailSink } from './mail-sink.js';
 
@@ -37,6 +40,25 @@ export interface TestAppOptions {
   mail?: MailSink;
   /** Start the in-process mail worker (default true). */
   worker?: boolean;
+  /** `manual` (default) stands still until moved; `running` follows real time, and can still be moved forward. */
+  clock?: 'manual' | 'running';
+  /** Timing of the mail worker (short back-off and lease for the delivery tests). */
+  mailTuning?: OutboxWorkerTuning;
+  logger?: Logger;
+}
+
+/** Real time plus an offset that `advance` and `set` move, for tests where the worker really waits. */
+function createRunningClock(): ReturnType<typeof createManualClock> {
+  let offset = 0;
+  return {
+    now: () => new Date(Date.now() + offset),
+    advance: (seconds) => {
+      offset += seconds * 1000;
+    },
+    set: (date) => {
+      offset = date.getTime() - Date.now();
+    },
+  };
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -50,11 +72,22 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const clock = createManualClock(new Date());
-  const mailer = createSmtpMailer(mail.url, config.mail.from);
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const app = createApp({ config: { ...config, authSecret: config.authSecret! }, db: db.db, mailer, logger, clock });
-  if (options.worker ?? true) app.mailWorker.start();
+  const clock = options.clock === 'running' ? createRunningClock() : createManualClock(new Date());
+  const mailer = createSmtpMailer(config.mail.smtpUrl ?? mail.url, config.mail.from);
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const templates = await createTemplates({ appName: config.appName, dir: config.mail.templatesDir });
+  const app = createApp({
+    config: { ...config, authSecret: config.authSecret! },
+    db: db.db,
+    mailer,
+    templates,
+    logger,
+    clock,
+    mailTuning: options.mailTuning,
+  });
+  const worker = options.worker ?? true;
+  if (worker) app.mailWorker.start();
+  const listening = worker ? await listenForQueuedMail(db, app.mailWorker.wake) : undefined;
   const server: Server = createServer(app.yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`;
@@ -102,6 +135,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     login,
     async close() {
       await new Promise((resolve) => server.close(resolve));
+      await listening?.close();
       await app.mailWorker.stop();
       mailer.close();
       if (!options.mail) await mail.close();

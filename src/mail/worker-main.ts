@@ -1,0 +1,33 @@
+import { systemClock } from '../lib/clock.js';
+import { onShutdownSignal, openResources } from '../startup.js';
+import { createMailDelivery, listenForQueuedMail } from './mail-delivery.js';
+
+/**
+ * `npm run worker`: delivers queued mail without serving GraphQL, next to servers started with
+ * MAIL_WORKER=off. Reads the same environment as the server.
+ */
+async function main() {
+  const { config, logger, database, mailer, templates } = await openResources(process.env, 'worker');
+  const { worker } = createMailDelivery({
+    db: database.db,
+    mailer,
+    templates,
+    authSecret: config.authSecret,
+    clock: systemClock,
+    logger,
+    tuning: { retentionSeconds: config.mail.retentionSeconds },
+  });
+  worker.start();
+  const listening = await listenForQueuedMail(database, worker.wake);
+  logger.info('otpql mail worker running');
+
+  onShutdownSignal(logger, async () => {
+    await listening.close();
+    // Finishes the messages it holds and claims no more; anything still queued waits for another worker.
+    await worker.stop();
+    mailer.close();
+    await database.close();
+  });
+}
+
+await main();
