@@ -48,6 +48,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
     emailTokens: createEmailTokenService({
       tokens: createEmailTokenRepository(db),
       sealedBox,
+      locales: templates.locales,
       clock,
       config,
       logger,

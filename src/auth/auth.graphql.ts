@@ -2,7 +2,7 @@ import { InvalidTokenError, RateLimitError, UserBlockedError, UserConflictError 
 import { builder } from '../graphql/builder.js';
 import type { RequestContext } from '../graphql/context.js';
 import { ZodError } from 'zod';
-import { emailSchema, secretSchema, userIdSchema } from './auth.validation.js';
+import { emailSchema, localeSchema, secretSchema, userIdSchema } from './auth.validation.js';
 import type { Token } from './email-token.service.js';
 import type { Session } from './session.service.js';
 
@@ -44,7 +44,11 @@ export const SessionType = builder.objectRef<Session & { current: boolean }>('Se
   }),
 });
 
-const requestInfo = (ctx: RequestContext) => ({ ip: ctx.clientIp, userAgent: ctx.userAgent });
+const requestInfo = (ctx: RequestContext) => ({
+  ip: ctx.clientIp,
+  userAgent: ctx.userAgent,
+  acceptLanguage: ctx.request.headers.get('accept-language'),
+});
 
 builder.mutationField('createEmailToken', (t) =>
   t.field({
@@ -70,10 +74,15 @@ builder.mutationField('createEmailToken', (t) =>
         defaultValue: false,
         description: 'Also return a security phrase and print it in the mail, so the user can tell the mail belongs to this login.',
       }),
+      locale: t.arg.string({
+        description:
+          'Language of the mail, e.g. `de` or `fr-CA` (English, German, French and Spanish ship; others fall back to their base language, then English). Without it, the request’s `Accept-Language` decides.',
+        validate: { schema: localeSchema },
+      }),
     },
     resolve: (_, args, ctx) =>
       ctx.services.emailTokens.createEmailToken(
-        { userId: args.userId, email: args.email, phrase: args.phrase ?? false, locale: null },
+        { userId: args.userId, email: args.email, phrase: args.phrase ?? false, locale: args.locale ?? null },
         requestInfo(ctx),
       ),
   }),

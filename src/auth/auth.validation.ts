@@ -18,3 +18,12 @@ export const emailSchema = safeString(1024).pipe(
 
 /** The code as the user typed it: digits only; its length is checked against the live code. */
 export const secretSchema = safeString(64).regex(/^[0-9]{1,16}$/, 'must be the code from the email (digits only)');
+
+/**
+ * A language tag like `de`, `pt-BR` or `zh_Hant_TW` (BCP 47's shape, `_` tolerated); an unknown
+ * language is not an error: the mail falls back to the nearest one we have, then English.
+ */
+export const localeSchema = safeString(35).regex(
+  /^[A-Za-z]{1,8}([-_][A-Za-z0-9]{1,8})*$/,
+  'must be a language tag such as en, de or pt-BR',
+);

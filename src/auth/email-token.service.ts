@@ -5,6 +5,7 @@ import { hmac, randomDigits, randomHex } from '../lib/crypto.js';
 import { randomPhrase } from '../lib/phrase.js';
 import type { SealedBox } from '../lib/sealed-box.js';
 import { parseUserAgent } from '../lib/user-agent.js';
+import { pickLocale } from '../mail/locale.js';
 import type { LoginCodeMail } from '../mail/login-code.js';
 import { normalizeEmail } from './auth.validation.js';
 import type { EmailTokenRepository } from './email-token.repository.js';
@@ -13,12 +14,14 @@ export interface CreateEmailTokenInput {
   userId: string;
   email: string;
   phrase: boolean;
+  /** The language asked for; null lets the request's Accept-Language decide. */
   locale: string | null;
 }
 
 export interface RequestInfo {
   ip: string | null;
   userAgent: string;
+  acceptLanguage?: string | null;
 }
 
 export interface Token {
@@ -32,6 +35,8 @@ export interface Token {
 export interface EmailTokenServiceDeps {
   tokens: EmailTokenRepository;
   sealedBox: SealedBox;
+  /** The languages the templates can write. */
+  locales: string[];
   clock: Clock;
   config: { authSecret: string; otp: { length: number; ttlSeconds: number } };
   /** Told when a message was queued, so the in-process worker sends it without waiting to poll. */
@@ -53,7 +58,8 @@ export function createEmailTokenService(deps: EmailTokenServiceDeps) {
         code,
         phrase,
         ttlMinutes: Math.ceil(config.otp.ttlSeconds / 60),
-        locale: input.locale,
+        // Chosen now, while the request's Accept-Language is at hand; the worker renders in it later.
+        locale: pickLocale(input.locale, request.acceptLanguage ?? null, deps.locales),
         clientName: client.clientName,
         osName: client.osName,
         ip: request.ip,
