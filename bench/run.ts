@@ -66,7 +66,7 @@ async function startOtpql(name: string, env: Record<string, string>, profile = f
   const child = startNode(
     name,
     'src/main.ts',
-    { PORT: String(port), HOST: '127.0.0.1', AUTH_SECRET: authSecret, LOG_LEVEL: 'warn', RATE_LIMIT: 'off', GRAPHIQL: 'off', ...env },
+    { PORT: String(port), HOST: '127.0.0.1', AUTH_SECRET: authSecret, LOG_LEVEL: 'warn', RATE_LIMIT: 'off', ...env },
     profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     args['server-dir'],
   );
@@ -179,19 +179,22 @@ async function main() {
     rows.push(await measure('send', server.url, server.child, sendWorkload(ledger), floorRps));
   }
   if (wants('login') || wants('account')) {
-    // Codes for the accounts the send scenario created; more if it did not run or made too few.
-    const needed = Math.max(wants('login') ? 2000 : 500, 0);
+    // Codes for the accounts the send scenario created; more if it did not run or made too few: a
+    // login cannot outrun the floor, so the floor's rate over warm-up and run (plus the census) is enough.
+    const needed = wants('login') ? Math.ceil(floorRps * (warmupS + durationS) * 1.1) + censusRequests : 500;
     if (ledger.tokens.size < needed) {
       console.log(`preparing ${needed - ledger.tokens.size} accounts with codes`);
       await runLoad(server.url, sendWorkload(ledger, needed - ledger.tokens.size), { connections, durationS: 120 });
     }
-    const received = await waitForMail(sinkHttp, ledger.tokens.size);
+    const received = await waitForMail(sinkHttp, ledger.tokens.size, 0, 120_000);
     await collectPairs(sinkHttp);
     console.log(`collected ${ledger.pairs.length} codes from the sink (${received} mails received)`);
   }
   if (wants('login')) {
     console.log('measuring login');
+    const reserved = ledger.pairs.splice(0, censusRequests); // for the SQL census
     rows.push(await measure('login', server.url, server.child, loginWorkload(ledger), floorRps));
+    ledger.pairs.push(...reserved);
   } else if (wants('account')) {
     await runLoad(server.url, loginWorkload(ledger), { connections, durationS: 30 });
   }

@@ -2,7 +2,7 @@ import { type Server, type Socket, connect, createServer } from 'node:net';
 
 /**
  * A loopback TCP proxy in front of PostgreSQL that reads the frontend messages of the wire protocol
- * and counts, exactly, what the server sends: round trips (Sync and simple Query messages), statements
+ * and counts, exactly, what the server sends: round trips (Sync, Flush and simple Query messages), statements
  * executed (Bind + Execute, or Query) by their SQL text, and Parse messages (a Parse per execution
  * means the statement is not prepared once and reused). pg_stat_statements is not installed on the
  * machine (and needs a restart of the shared PostgreSQL), so this is the precise alternative.
@@ -75,7 +75,9 @@ export async function startCensus(upstreamHost: string, upstreamPort: number): P
         } else if (type === 'B') {
           const [, next] = cstring(body);
           count(statements.get(cstring(next)[0]));
-        } else if (type === 'S') {
+        } else if (type === 'S' || type === 'H') {
+          // Sync ends a statement; Flush asks for the answers so far and waits for them (postgres.js
+          // sends Parse/Describe/Flush first for an unprepared statement with parameters).
           counts.roundTrips++;
         }
         at += length + 1;

@@ -13,6 +13,8 @@ export const onPostgres = Boolean(TEST_DATABASE_URL);
 export interface TestDatabase extends Database {
   /** Connection URL of the fresh PostgreSQL database (PostgreSQL runs only). */
   url?: string;
+  /** The PGlite instance (PGlite runs only), e.g. to dump its data directory. */
+  pglite?: PGlite;
   destroy(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const pglite = new PGlite({ loadDataDir: await migratedTemplate() });
   const database = createDatabase({ kind: 'embedded', pglite });
-  return { ...database, destroy: () => database.close() };
+  return { ...database, pglite, destroy: () => database.close() };
 }
 
 async function migratedTemplate(): Promise<Blob> {

@@ -20,6 +20,10 @@ export interface MailSink {
   next(to: string, timeoutMs?: number): Promise<ReceivedMail>;
   /** Answers every message with this SMTP error code (e.g. 421 transient, 550 permanent) until cleared. */
   reject(code: number | null): void;
+  /** Messages offered (DATA received), rejected ones included. */
+  readonly offered: number;
+  /** Holds each message this long before answering (a slow server), until cleared. */
+  delay(ms: number | null): void;
   close(): Promise<void>;
 }
 
@@ -28,6 +32,8 @@ export async function startMailSink(port = 0): Promise<MailSink> {
   const messages: ReceivedMail[] = [];
   const taken = new Set<ReceivedMail>();
   let rejectCode: number | null = null;
+  let delayMs: number | null = null;
+  let offered = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -36,6 +42,8 @@ export async function startMailSink(port = 0): Promise<MailSink> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', async () => {
+        offered++;
+        if (delayMs) await new Promise((r) => setTimeout(r, delayMs!));
         if (rejectCode) {
           const error = Object.assign(new Error(`rejected by test sink`), { responseCode: rejectCode });
           return callback(error);
@@ -75,6 +83,12 @@ export async function startMailSink(port = 0): Promise<MailSink> {
     },
     reject(code) {
       rejectCode = code;
+    },
+    get offered() {
+      return offered;
+    },
+    delay(ms) {
+      delayMs = ms;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
