@@ -1,27 +1,40 @@
-import { and, asc, eq, gt, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { sessionsTable, usersTable } from '../db/schema.js';
+import { type UserRow, sessionsTable, usersTable } from '../db/schema.js';
 
 export interface Viewer {
   sessionId: string;
   userId: string;
   accessedAt: Date;
+  /** The account, read in the same query: `account` needs no second round trip. */
+  user: UserRow;
 }
 
 export function createAccountRepository(db: Db) {
+  // Every authenticated request runs it: built once, as drizzle's query builder showed up as a quarter
+  // of the `account` CPU profile when it rebuilt the SQL on each request.
+  const viewerQuery = db
+    .select({ sessionId: sessionsTable.id, user: usersTable })
+    .from(sessionsTable)
+    .innerJoin(usersTable, eq(usersTable.id, sessionsTable.userId))
+    .where(
+      and(
+        eq(sessionsTable.secretHash, sql.placeholder('secretHash')),
+        gt(sessionsTable.expire, sql.placeholder('now')),
+        eq(usersTable.status, 'active'),
+      ),
+    )
+    .limit(1)
+    .prepare('find_viewer');
+
   return {
     /**
      * The session behind a credential, in one query on the unique index of its SHA-256. Expired
      * sessions and blocked accounts find nothing, exactly like an unknown credential.
      */
     async findViewer(secretHash: string, now: Date): Promise<Viewer | null> {
-      const [row] = await db
-        .select({ sessionId: sessionsTable.id, userId: sessionsTable.userId, accessedAt: usersTable.accessedAt })
-        .from(sessionsTable)
-        .innerJoin(usersTable, eq(usersTable.id, sessionsTable.userId))
-        .where(and(eq(sessionsTable.secretHash, secretHash), gt(sessionsTable.expire, now), eq(usersTable.status, 'active')))
-        .limit(1);
-      return row ?? null;
+      const [row] = await viewerQuery.execute({ secretHash, now: now.toISOString() });
+      return row ? { sessionId: row.sessionId, userId: row.user.id, accessedAt: row.user.accessedAt, user: row.user } : null;
     },
 
     async touch(userId: string, now: Date, olderThan: Date): Promise<void> {
@@ -29,11 +42,6 @@ export function createAccountRepository(db: Db) {
         .update(usersTable)
         .set({ accessedAt: now })
         .where(and(eq(usersTable.id, userId), lt(usersTable.accessedAt, olderThan)));
-    },
-
-    async findUser(userId: string) {
-      const [row] = await db.select().from(usersTable).where(eq(usersTable.id, userId)).limit(1);
-      return row ?? null;
     },
 
     async updateName(userId: string, name: string, now: Date) {
