@@ -28,7 +28,11 @@ export async function openResources(env: Record<string, string | undefined>, rol
     console.error(error.message);
     process.exit(1);
   }
-  const logger = pino({ level: config.logLevel });
+  // JSON lines for log collectors; readable lines (and the log mailer's mail) on a terminal.
+  const logger = pino({
+    level: config.logLevel,
+    ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } } : {}),
+  });
   if (role === 'worker' && config.database.kind === 'embedded') {
     // PGlite's directory belongs to the server's process: a second process would corrupt it.
     logger.fatal('npm run worker needs DATABASE_URL: the embedded database can only be used by the server itself.');

@@ -54,7 +54,11 @@ export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
 export function createLogMailer(logger: Logger): Mailer {
   return {
     async send(mail) {
-      logger.info(`Mail to ${mail.to} (log mailer, no SMTP_URL set)\nSubject: ${mail.subject}\n\n${mail.text}`);
+      const rule = '-'.repeat(60);
+      logger.info(
+        { to: mail.to, subject: mail.subject },
+        `Mail to ${mail.to} (log mailer: set SMTP_URL to send it)\n${rule}\nSubject: ${mail.subject}\n\n${mail.text.trimEnd()}\n${rule}`,
+      );
     },
     close: () => {},
   };
