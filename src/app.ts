@@ -2,6 +2,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga } from 'graphql-yoga';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
+import { createRateLimits, noRateLimits } from './abuse/rate-limit.js';
 import { createEmailTokenRepository } from './auth/email-token.repository.js';
 import { createEmailTokenService } from './auth/email-token.service.js';
 import { createSessionRepository } from './auth/session.repository.js';
@@ -13,6 +14,7 @@ import type { ResolvedConfig } from './config.js';
 import type { Db } from './db/client.js';
 import type { RequestContext, Services } from './graphql/context.js';
 import { schema } from './graphql/schema.js';
+import { clientIp } from './lib/client-ip.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createMailDelivery } from './mail/mail-delivery.js';
 import type { Mailer } from './mail/mailer.js';
@@ -43,9 +45,12 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
     tuning: { retentionSeconds: config.mail.retentionSeconds, ...mailTuning },
   });
 
+  // Stored in the database, so every instance sharing it counts against the same limits.
+  const rateLimits = config.rateLimits ? createRateLimits(db, config.rateLimits) : noRateLimits;
   const services: Services = {
     emailTokens: createEmailTokenService({
       tokens: createEmailTokenRepository(db),
+      rateLimits,
       sealedBox,
       locales: templates.locales,
       clock,
@@ -56,7 +61,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
         mailWorker.wake();
       },
     }),
-    sessions: createSessionService({ sessions: createSessionRepository(db), clock, config }),
+    sessions: createSessionService({ sessions: createSessionRepository(db), rateLimits, clock, config }),
     account: createAccountService({ accounts: createAccountRepository(db), clock }),
   };
   const cookie = config.session.cookie;
@@ -82,7 +87,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
       return {
         request,
         services,
-        clientIp: req?.socket.remoteAddress ?? null,
+        clientIp: clientIp(req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), config.trustProxy),
         userAgent: request.headers.get('user-agent') ?? '',
         viewer: () => (viewer ??= services.account.authenticate(credentialOf(request, cookie.name))),
         setSessionCookie: (secret, expire) =>
@@ -92,7 +97,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
     },
   });
 
-  return { yoga, services, mailWorker, mailCounters };
+  return { yoga, services, mailWorker, mailCounters, rateLimits };
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -1,7 +1,22 @@
 import { z } from 'zod';
+import { type TrustProxy, parseTrustProxy, parseTrustedAddress } from './lib/client-ip.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const onOff = z.enum(['on', 'off']);
+/** A rate limit as `points/seconds`: `10/3600` is 10 calls per hour. */
+const rate = z
+  .string()
+  .regex(/^[1-9][0-9]{0,6}\/[1-9][0-9]{0,7}$/, 'must be calls/seconds, e.g. 10/3600')
+  .transform((v) => {
+    const [points, seconds] = v.split('/').map(Number) as [number, number];
+    return { points, durationSeconds: seconds };
+  });
+/** Proxy hops to trust (`1`), or the proxies' addresses and CIDR ranges (`10.0.0.1,192.168.0.0/16`). */
+const trustProxy = z
+  .string()
+  .refine((v) => /^[0-9]{1,2}$/.test(v) || v.split(',').every((part) => parseTrustedAddress(part.trim()) !== null), {
+    message: 'must be a number of proxy hops or a comma-separated list of IP addresses and CIDR ranges',
+  });
 
 /** The environment the service reads, as a zod schema: names and defaults are the documented ones. */
 const envSchema = z.object({
@@ -35,10 +50,36 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHIQL: onOff.default('on'),
   INTROSPECTION: onOff.default('on'),
+  RATE_LIMIT: onOff.default('on'),
+  RATE_LIMIT_EMAIL_TOKEN_RESEND: rate.default(rate.parse('1/60')),
+  RATE_LIMIT_EMAIL_TOKEN_EMAIL: rate.default(rate.parse('10/3600')),
+  RATE_LIMIT_EMAIL_TOKEN_IP: rate.default(rate.parse('100/3600')),
+  RATE_LIMIT_SESSION_USER_IP: rate.default(rate.parse('10/3600')),
+  RATE_LIMIT_SESSION_IP: rate.default(rate.parse('300/3600')),
+  TRUST_PROXY: trustProxy.optional(),
+  BODY_LIMIT_BYTES: int(1024, 16 * 1024 * 1024).default(64 * 1024),
   NODE_ENV: z.string().default('development'),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+export interface RateLimit {
+  points: number;
+  durationSeconds: number;
+}
+
+export interface RateLimitsConfig {
+  /** createEmailToken per email: the resend cool-down. */
+  emailTokenResend: RateLimit;
+  /** createEmailToken per email, over a longer window. */
+  emailTokenEmail: RateLimit;
+  /** createEmailToken per client IP. */
+  emailTokenIp: RateLimit;
+  /** createSession per client IP and userId; cleared by a successful login. */
+  sessionUserIp: RateLimit;
+  /** createSession per client IP. */
+  sessionIp: RateLimit;
+}
 
 export interface Config {
   port: number;
@@ -63,6 +104,12 @@ export interface Config {
   graphiql: boolean;
   introspection: boolean;
   production: boolean;
+  /** Null when RATE_LIMIT=off. */
+  rateLimits: RateLimitsConfig | null;
+  /** How to find the client's address behind proxies; null trusts no X-Forwarded-For. */
+  trustProxy: TrustProxy | null;
+  /** Largest request body accepted; larger ones get 413. */
+  bodyLimitBytes: number;
 }
 
 /** The configuration once AUTH_SECRET is known (embedded mode may have generated it). */
@@ -110,6 +157,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL === 'on',
     introspection: e.INTROSPECTION === 'on',
+    rateLimits:
+      e.RATE_LIMIT === 'on'
+        ? {
+            emailTokenResend: e.RATE_LIMIT_EMAIL_TOKEN_RESEND,
+            emailTokenEmail: e.RATE_LIMIT_EMAIL_TOKEN_EMAIL,
+            emailTokenIp: e.RATE_LIMIT_EMAIL_TOKEN_IP,
+            sessionUserIp: e.RATE_LIMIT_SESSION_USER_IP,
+            sessionIp: e.RATE_LIMIT_SESSION_IP,
+          }
+        : null,
+    trustProxy: e.TRUST_PROXY ? parseTrustProxy(e.TRUST_PROXY) : null,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
     production: e.NODE_ENV === 'production',
   };
 }

@@ -6,6 +6,9 @@ import { onShutdownSignal, openResources } from './startup.js';
 /** The only place that reads the environment: config → resources → app → listen; signals. */
 async function main() {
   const { config, logger, database, mailer, templates } = await openResources(process.env);
+  if (!config.rateLimits) {
+    logger.warn('RATE_LIMIT=off: codes can be guessed and mail flooded without limit (benchmarks and local experiments only).');
+  }
 
   const app = createApp({ config, db: database.db, mailer, templates, logger });
   if (config.mailWorker) app.mailWorker.start();

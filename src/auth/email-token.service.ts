@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { RateLimits } from '../abuse/rate-limit.js';
 import { UserBlockedError, UserConflictError } from '../errors.js';
 import { type Clock, addSeconds } from '../lib/clock.js';
 import { hmac, randomDigits, randomHex } from '../lib/crypto.js';
@@ -34,6 +35,7 @@ export interface Token {
 
 export interface EmailTokenServiceDeps {
   tokens: EmailTokenRepository;
+  rateLimits: RateLimits;
   sealedBox: SealedBox;
   /** The languages the templates can write. */
   locales: string[];
@@ -50,6 +52,8 @@ export function createEmailTokenService(deps: EmailTokenServiceDeps) {
     /** Finds or creates the account, replaces its code and queues the mail; does not wait for SMTP. */
     async createEmailToken(input: CreateEmailTokenInput, request: RequestInfo): Promise<Token> {
       const email = normalizeEmail(input.email);
+      // Before anything else: a refused call sends no mail and replaces no code.
+      await deps.rateLimits.emailToken(email, request.ip);
       const code = randomDigits(config.otp.length);
       const phrase = input.phrase ? randomPhrase() : null;
       const client = parseUserAgent(request.userAgent);

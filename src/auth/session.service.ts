@@ -1,3 +1,4 @@
+import type { RateLimits } from '../abuse/rate-limit.js';
 import { InvalidTokenError, UserBlockedError } from '../errors.js';
 import { type Clock, addSeconds } from '../lib/clock.js';
 import { digestsEqual, randomCredential, randomHex, sha256 } from '../lib/crypto.js';
@@ -25,15 +26,18 @@ export interface Session {
 
 export interface SessionServiceDeps {
   sessions: SessionRepository;
+  rateLimits: RateLimits;
   clock: Clock;
   config: { authSecret: string; otp: { maxAttempts: number }; session: { ttlSeconds: number; limit: number } };
 }
 
 export function createSessionService(deps: SessionServiceDeps) {
-  const { sessions, clock, config } = deps;
+  const { sessions, rateLimits, clock, config } = deps;
   return {
     /** Trades a live code for a session. Every way of failing looks the same to the caller. */
     async createSession(userId: string, code: string, request: RequestInfo): Promise<Session> {
+      // Before the attempt counter: a refused call costs the code none of its OTP_MAX_ATTEMPTS.
+      await rateLimits.sessionAttempt(userId, request.ip);
       const now = clock.now();
       const attempt = await sessions.attempt(userId, now, config.otp.maxAttempts);
       if (!attempt || !digestsEqual(codeHash(config.authSecret, attempt.tokenId, code), attempt.secretHash)) {
@@ -57,6 +61,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       if (!(await sessions.consumeAndCreate(attempt.tokenId, session, config.session.limit))) {
         throw new InvalidTokenError();
       }
+      await rateLimits.loginSucceeded(userId, request.ip);
       const { secretHash: _, ...visible } = session;
       return { ...visible, updatedAt: now, secret };
     },

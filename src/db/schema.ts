@@ -96,6 +96,21 @@ export const outboxTable = pgTable(
   ],
 );
 
+/**
+ * Rate-limit counters, in the shape rate-limiter-flexible's RateLimiterDrizzle reads and writes:
+ * one row per limiter key (`<limiter>:<key>`) with the calls counted in the window ending at `expire`.
+ * In the database, so every instance sharing it shares the limits.
+ */
+export const rateLimitsTable = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    points: integer('points').notNull(),
+    expire: timestamptz('expire'),
+  },
+  (t) => [index('rate_limits_expire_idx').on(t.expire)],
+);
+
 export type UserRow = typeof usersTable.$inferSelect;
 export type TokenRow = typeof tokensTable.$inferSelect;
 export type SessionRow = typeof sessionsTable.$inferSelect;

@@ -1,0 +1,95 @@
+import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimit, RateLimitsConfig } from '../config.js';
+import type { Db } from '../db/client.js';
+import { rateLimitsTable } from '../db/schema.js';
+import { RateLimitError } from '../errors.js';
+
+/** The checks the login flow makes; `RATE_LIMIT=off` gives one that lets everything through. */
+export interface RateLimits {
+  /** Counts a createEmailToken call, or throws RateLimitError and counts nothing. */
+  emailToken(email: string, ip: string | null): Promise<void>;
+  /** Counts a createSession call (one guess), or throws RateLimitError and counts nothing. */
+  sessionAttempt(userId: string, ip: string | null): Promise<void>;
+  /** A successful login forgives the client's earlier wrong guesses on that account. */
+  loginSucceeded(userId: string, ip: string | null): Promise<void>;
+  /** Stops the limiters' hourly cleanup timers. */
+  close(): void;
+}
+
+export const noRateLimits: RateLimits = {
+  emailToken: async () => {},
+  sessionAttempt: async () => {},
+  loginSucceeded: async () => {},
+  close: () => {},
+};
+
+interface Check {
+  limiter: RateLimiterDrizzle;
+  key: string;
+}
+
+/**
+ * The limits of issue 3 on rate-limiter-flexible's RateLimiterDrizzle, stored in `rate_limits` so
+ * every instance on the database counts together. Each limiter's consume is one atomic upsert.
+ */
+export function createRateLimits(db: Db, config: RateLimitsConfig): RateLimits {
+  const limiters: RateLimiterDrizzle[] = [];
+  const limiter = (name: string, limit: RateLimit) => {
+    const created = new RateLimiterDrizzle({
+      storeClient: db,
+      schema: rateLimitsTable,
+      keyPrefix: name,
+      points: limit.points,
+      duration: limit.durationSeconds,
+    });
+    limiters.push(created);
+    return created;
+  };
+  const emailResend = limiter('email-token:email-resend', config.emailTokenResend);
+  const emailHourly = limiter('email-token:email', config.emailTokenEmail);
+  const emailIp = limiter('email-token:ip', config.emailTokenIp);
+  const sessionUserIp = limiter('session:user-ip', config.sessionUserIp);
+  const sessionIp = limiter('session:ip', config.sessionIp);
+  const ipKey = (ip: string | null) => ip ?? 'unknown';
+  const userIpKey = (userId: string, ip: string | null) => `${ipKey(ip)}|${userId}`;
+
+  return {
+    emailToken: (email, ip) =>
+      consumeAll([
+        { limiter: emailResend, key: email },
+        { limiter: emailHourly, key: email },
+        { limiter: emailIp, key: ipKey(ip) },
+      ]),
+    sessionAttempt: (userId, ip) =>
+      consumeAll([
+        { limiter: sessionUserIp, key: userIpKey(userId, ip) },
+        { limiter: sessionIp, key: ipKey(ip) },
+      ]),
+    loginSucceeded: async (userId, ip) => {
+      await sessionUserIp.delete(userIpKey(userId, ip));
+    },
+    close: () => {
+      for (const l of limiters) clearTimeout((l as unknown as { _clearExpiredTimeoutId?: NodeJS.Timeout })._clearExpiredTimeoutId);
+    },
+  };
+}
+
+/**
+ * Takes one point from every limiter, or none. Consuming first and refunding on refusal (rather than
+ * reading all, then consuming) keeps the limits exact under concurrency: each consume is an atomic
+ * upsert, so N parallel calls can never all see the last free point. A refused call gives back every
+ * point it took, so it costs nothing against the other limits (and a refusal does not extend a window).
+ */
+async function consumeAll(checks: Check[]): Promise<void> {
+  const results = await Promise.allSettled(checks.map((c) => c.limiter.consume(c.key)));
+  const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (refused.length === 0) return;
+  // A refused consume counted its point too (rate-limiter-flexible increments, then compares).
+  await Promise.all(
+    checks.map((c, i) => (results[i]!.status === 'fulfilled' || results[i]!.reason instanceof RateLimiterRes ? c.limiter.reward(c.key) : null)),
+  );
+  const failure = refused.find((r) => !(r instanceof RateLimiterRes));
+  if (failure) throw failure;
+  const waitMs = Math.max(...refused.map((r) => (r as RateLimiterRes).msBeforeNext));
+  throw new RateLimitError(Math.max(1, Math.ceil(waitMs / 1000)));
+}

@@ -1,0 +1,63 @@
+import { BlockList, isIP } from 'node:net';
+
+/**
+ * Which X-Forwarded-For entries to believe. Anyone can send the header, so without TRUST_PROXY it is
+ * ignored: otherwise a client would pick a fresh "IP" per request and walk past every per-IP limit.
+ */
+export type TrustProxy = { kind: 'hops'; hops: number } | { kind: 'addresses'; list: BlockList };
+
+export interface TrustedAddress {
+  address: string;
+  prefix: number | null;
+  family: 'ipv4' | 'ipv6';
+}
+
+/** `10.0.0.1` or `10.0.0.0/8` or `::1` or `fd00::/8`; null when malformed. */
+export function parseTrustedAddress(value: string): TrustedAddress | null {
+  const [address = '', prefixText, ...rest] = value.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return null;
+  const family = version === 4 ? 'ipv4' : 'ipv6';
+  if (prefixText === undefined) return { address, prefix: null, family };
+  if (!/^[0-9]{1,3}$/.test(prefixText)) return null;
+  const prefix = Number(prefixText);
+  return prefix <= (version === 4 ? 32 : 128) ? { address, prefix, family } : null;
+}
+
+/** Parses a TRUST_PROXY value already checked by the config schema. */
+export function parseTrustProxy(value: string): TrustProxy {
+  if (/^[0-9]{1,2}$/.test(value)) return { kind: 'hops', hops: Number(value) };
+  const list = new BlockList();
+  for (const part of value.split(',')) {
+    const parsed = parseTrustedAddress(part.trim())!;
+    if (parsed.prefix === null) list.addAddress(parsed.address, parsed.family);
+    else list.addSubnet(parsed.address, parsed.prefix, parsed.family);
+  }
+  return { kind: 'addresses', list };
+}
+
+/** `::ffff:127.0.0.1` (IPv4 on a dual-stack socket) is 127.0.0.1. */
+function normalize(address: string): string {
+  const trimmed = address.trim();
+  return trimmed.toLowerCase().startsWith('::ffff:') && isIP(trimmed.slice(7)) === 4 ? trimmed.slice(7) : trimmed;
+}
+
+function isTrusted(list: BlockList, address: string): boolean {
+  const version = isIP(address);
+  return version !== 0 && list.check(address, version === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * The client's address: the socket's, or, behind trusted proxies, the X-Forwarded-For entry the
+ * nearest untrusted hop added. The chain is read from the right: entries to the left of the first
+ * untrusted hop were written by the client and prove nothing.
+ */
+export function clientIp(socketAddress: string | undefined, forwardedFor: string | null, trust: TrustProxy | null): string | null {
+  const socket = socketAddress ? normalize(socketAddress) : null;
+  if (!trust || !socket || !forwardedFor) return socket;
+  const chain = [...forwardedFor.split(',').map(normalize).filter((a) => isIP(a) !== 0), socket];
+  if (trust.kind === 'hops') return chain[Math.max(chain.length - 1 - trust.hops, 0)]!;
+  let i = chain.length - 1;
+  while (i > 0 && isTrusted(trust.list, chain[i]!)) i--;
+  return chain[i]!;
+}
