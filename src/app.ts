@@ -13,6 +13,7 @@ import { credentialOf, queueCookie, sessionCookie, useQueuedCookies } from './ac
 import type { ResolvedConfig } from './config.js';
 import type { Db } from './db/client.js';
 import type { RequestContext, Services } from './graphql/context.js';
+import { hardeningPlugins } from './graphql/hardening.js';
 import { schema } from './graphql/schema.js';
 import { clientIp } from './lib/client-ip.js';
 import { type Clock, systemClock } from './lib/clock.js';
@@ -71,12 +72,20 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
     graphqlEndpoint: '/graphql',
     landingPage: false,
     logging: logger,
+    // One operation per request: a batch would multiply what one request can ask for.
+    batching: false,
     // GraphiQL's assets are inlined: the page works offline and behind networks that block CDNs.
     graphiql: config.graphiql ? { title: `${config.appName} GraphiQL`, defaultQuery: GRAPHIQL_QUERY } : false,
     // Loaded on the first GraphiQL page, not at start: its inlined assets cost ~80 MB of memory
     // (measured by `npm run bench`), which a server that never shows GraphiQL should not pay.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     plugins: [
+      ...hardeningPlugins({
+        logger,
+        production: config.production,
+        introspection: config.introspection,
+        bodyLimitBytes: config.bodyLimitBytes,
+      }),
       // Cookie-authenticated mutations must not be forgeable by a cross-site form: a request with a
       // "simple" content type (form, multipart, text/plain) needs the x-graphql-yoga-csrf header.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),

@@ -65,16 +65,24 @@ builder.queryField('sessions', (t) =>
   }),
 );
 
+/** Any string that is no id is simply not found; hostile text (NUL, control characters) is invalid. */
+const sessionIdSchema = safeString(128);
+
 builder.queryField('session', (t) =>
   t.field({
     type: SessionType,
     description: 'One session of the logged-in account; "current" is the one making the request.',
     errors: {
-      types: [UnauthorizedError, NotFoundError],
+      types: [UnauthorizedError, NotFoundError, ZodError],
       union: { name: 'SessionResult', description: 'The session, or why it cannot be shown.' },
     },
     args: {
-      sessionId: t.arg.string({ required: true, defaultValue: 'current', description: 'A session id, or "current".' }),
+      sessionId: t.arg.string({
+        required: true,
+        defaultValue: 'current',
+        description: 'A session id, or "current".',
+        validate: { schema: sessionIdSchema },
+      }),
     },
     resolve: async (_, args, ctx) => ctx.services.account.getSession(await ctx.viewer(), args.sessionId),
   }),
@@ -83,22 +91,28 @@ builder.queryField('session', (t) =>
 // Shared by deleteSession and deleteSessions, so it is declared here rather than by the errors plugin.
 const DeleteSessionResult = builder.unionType('DeleteSessionResult', {
   description: 'What was deleted, or why nothing was.',
-  types: [DeletedSessionType, UnauthorizedErrorType, NotFoundErrorType],
+  types: [DeletedSessionType, UnauthorizedErrorType, NotFoundErrorType, ZodError],
   // Errors arrive wrapped by the errors plugin (instanceof is only restored inside isTypeOf): go by name.
   resolveType: (value) => {
     const name = (value as { name?: unknown }).name;
+    if (name === 'ZodError') return 'ValidationError';
     return name === 'UnauthorizedError' || name === 'NotFoundError' ? name : 'DeletedSession';
   },
 });
 /** Lets the errors plugin turn these thrown errors into union members, as `errors: { types }` would. */
-const deleteErrors = { pothosErrors: [UnauthorizedError, NotFoundError] };
+const deleteErrors = { pothosErrors: [UnauthorizedError, NotFoundError, ZodError] };
 
 builder.mutationField('deleteSession', (t) =>
   t.field({
     type: DeleteSessionResult,
     description: 'Deletes one session of the logged-in account. "current" logs out (and clears the session cookie).',
     args: {
-      sessionId: t.arg.string({ required: true, defaultValue: 'current', description: 'A session id, or "current".' }),
+      sessionId: t.arg.string({
+        required: true,
+        defaultValue: 'current',
+        description: 'A session id, or "current".',
+        validate: { schema: sessionIdSchema },
+      }),
     },
     extensions: deleteErrors,
     resolve: async (_, args, ctx) => {

@@ -113,7 +113,9 @@ describe('sessions', () => {
     const theirs = await t.login('theirs@example.com');
     expect((await t.gql(SESSION, { id: theirs.sessionId }, bearer(mine.secret))).body.data!.session).toMatchObject({ __typename: 'NotFoundError', code: 'GENERAL_NOT_FOUND' });
     expect((await t.gql(DELETE_SESSION, { id: theirs.sessionId }, bearer(mine.secret))).body.data!.deleteSession.__typename).toBe('NotFoundError');
-    expect((await t.gql(DELETE_SESSION, { id: 'bad\u0000id' }, bearer(mine.secret))).body.data!.deleteSession.__typename).toBe('NotFoundError');
+    expect((await t.gql(DELETE_SESSION, { id: 'bad-id' }, bearer(mine.secret))).body.data!.deleteSession.__typename).toBe('NotFoundError');
+    // Hostile text is refused like in every other argument (issue 3).
+    expect((await t.gql(DELETE_SESSION, { id: 'bad\u0000id' }, bearer(mine.secret))).body.data!.deleteSession.__typename).toBe('ValidationError');
     expect((await t.gql(ACCOUNT, {}, bearer(theirs.secret))).body.data!.account.__typename).toBe('Account');
   });
 
