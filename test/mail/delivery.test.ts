@@ -92,7 +92,7 @@ describe('SMTP outages', () => {
     const mails = await Promise.all(emails.map((email) => back.next(email, 5000)));
     const recoveryMs = Date.now() - upAt;
     console.info(`outage: ${emails.length} codes delivered ${recoveryMs} ms after the SMTP server came back`);
-    expect(recoveryMs).toBeLessThan(2000);
+    expect(recoveryMs).toBeLessThan(3000);
 
     for (const [i, mail] of mails.entries()) expect(await logsIn(t, tokens[i]!.userId, mail.code!)).toBe(true);
     await sleep(300);

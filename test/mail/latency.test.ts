@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 /** Milliseconds of each of `n` createEmailToken calls, one after the other. */
-async function timings(t: TestApp, label: string, n = 15): Promise<number[]> {
+async function timings(t: TestApp, label: string, n = 12): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const started = performance.now();
@@ -32,35 +32,43 @@ async function timings(t: TestApp, label: string, n = 15): Promise<number[]> {
 const median = (sorted: number[]) => sorted[Math.floor(sorted.length / 2)]!;
 
 describe('createEmailToken’s latency', () => {
-  it('does not depend on the SMTP server: healthy, rejecting or hung', async () => {
-    const healthy = await startTestApp({ clock: 'running' });
-    const rejecting = await startTestApp({ clock: 'running', mailTuning: { pollMs: 50, retryBaseSeconds: 0.05, retryMaxSeconds: 0.2 } });
-    rejecting.mail.reject(451);
-    const port = (hung.address() as { port: number }).port;
-    const stuck = await startTestApp({ clock: 'running', env: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
+  // One app at a time: PGlite instances are large and the machine is small.
+  const measured: Record<string, number[]> = {};
+  const report = () =>
+    console.info(
+      Object.entries(measured)
+        .map(([name, t]) => `${name}: median ${median(t).toFixed(1)} ms, max ${t.at(-1)!.toFixed(1)} ms`)
+        .join('; '),
+    );
+
+  it('is the same whether the SMTP server accepts or rejects', { timeout: 90_000 }, async () => {
+    const t = await startTestApp({ clock: 'running', mailTuning: { pollMs: 50, retryBaseSeconds: 0.05, retryMaxSeconds: 0.2 } });
     try {
-      await timings(healthy, 'warm', 5); // the first queries of a fresh database are slow
-      await timings(rejecting, 'warm', 5);
-      await timings(stuck, 'warm', 5);
-      const results = {
-        healthy: await timings(healthy, 'healthy'),
-        rejecting: await timings(rejecting, 'rejecting'),
-        hung: await timings(stuck, 'hung'),
-      };
-      console.info(
-        Object.entries(results)
-          .map(([name, t]) => `${name}: median ${median(t).toFixed(1)} ms, max ${t.at(-1)!.toFixed(1)} ms`)
-          .join('; '),
-      );
-      expect(rejecting.mail.offered).toBeGreaterThan(0); // the worker really was failing meanwhile
-      expect(sockets.size).toBeGreaterThan(0); // and really was stuck on the hung server
-      for (const name of ['rejecting', 'hung'] as const) {
-        expect(results[name].at(-1)!).toBeLessThan(1000);
-        expect(median(results[name])).toBeLessThan(Math.max(100, median(results.healthy) * 3));
-      }
+      await timings(t, 'warm', 5); // the first queries of a fresh database are slow
+      measured.healthy = await timings(t, 'healthy');
+      t.mail.reject(451);
+      measured.rejecting = await timings(t, 'rejecting');
+      expect(t.app.mailCounters.retried).toBeGreaterThan(0); // the worker really was failing meanwhile
+    } finally {
+      await t.close();
+    }
+    expect(measured.rejecting.at(-1)!).toBeLessThan(1000);
+    expect(median(measured.rejecting)).toBeLessThan(Math.max(100, median(measured.healthy) * 3));
+  });
+
+  it('is the same when the SMTP server hangs', { timeout: 90_000 }, async () => {
+    const port = (hung.address() as { port: number }).port;
+    const t = await startTestApp({ clock: 'running', env: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
+    try {
+      await timings(t, 'warm', 5);
+      measured.hung = await timings(t, 'hung');
+      expect(sockets.size).toBeGreaterThan(0); // the worker really was stuck on the hung server
     } finally {
       for (const socket of sockets) socket.destroy();
-      await Promise.all([healthy.close(), rejecting.close(), stuck.close()]);
+      await t.close();
     }
+    report();
+    expect(measured.hung.at(-1)!).toBeLessThan(1000);
+    expect(median(measured.hung)).toBeLessThan(Math.max(100, median(measured.healthy ?? [0]) * 3));
   });
 });
