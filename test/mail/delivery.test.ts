@@ -92,7 +92,8 @@ describe('SMTP outages', () => {
     const mails = await Promise.all(emails.map((email) => back.next(email, 5000)));
     const recoveryMs = Date.now() - upAt;
     console.info(`outage: ${emails.length} codes delivered ${recoveryMs} ms after the SMTP server came back`);
-    expect(recoveryMs).toBeLessThan(3000);
+    // Gaps are capped at 0.5 s here; the rest is headroom for a busy machine.
+    expect(recoveryMs).toBeLessThan(5000);
 
     for (const [i, mail] of mails.entries()) expect(await logsIn(t, tokens[i]!.userId, mail.code!)).toBe(true);
     await sleep(300);
