@@ -46,6 +46,7 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z, a–z, 0–9, _ and -')
     .default('session'),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
+  CLEANUP_INTERVAL_SECONDS: int(1, 86_400).default(3600),
   MAIL_WORKER: onOff.default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHIQL: onOff.default('on'),
@@ -98,6 +99,8 @@ export interface Config {
   appName: string;
   otp: { length: number; ttlSeconds: number; maxAttempts: number };
   session: { ttlSeconds: number; limit: number; cookie: { name: string; secure: boolean } };
+  /** How often expired sessions and dead codes are deleted. */
+  cleanupIntervalSeconds: number;
   /** Whether this process delivers queued mail (off when `npm run worker` runs it elsewhere). */
   mailWorker: boolean;
   logLevel: Env['LOG_LEVEL'];
@@ -154,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       cookie: { name: e.SESSION_COOKIE, secure: e.COOKIE_SECURE === 'true' },
     },
     mailWorker: e.MAIL_WORKER === 'on',
+    cleanupIntervalSeconds: e.CLEANUP_INTERVAL_SECONDS,
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL === 'on',
     introspection: e.INTROSPECTION === 'on',

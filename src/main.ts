@@ -1,5 +1,7 @@
 import { createServer } from 'node:http';
 import { createApp } from './app.js';
+import { systemClock } from './lib/clock.js';
+import { startCleanup } from './maintenance/cleanup.js';
 import { listenForQueuedMail } from './mail/mail-delivery.js';
 import { onShutdownSignal, openResources } from './startup.js';
 
@@ -14,6 +16,13 @@ async function main() {
   if (config.mailWorker) app.mailWorker.start();
   // Wakes this worker for mail queued by the other instances too (PostgreSQL only).
   const listening = config.mailWorker ? await listenForQueuedMail(database, app.mailWorker.wake) : undefined;
+  const cleanup = startCleanup({
+    db: database.db,
+    clock: systemClock,
+    logger,
+    intervalSeconds: config.cleanupIntervalSeconds,
+    maxAttempts: config.otp.maxAttempts,
+  });
 
   const server = createServer(app.yoga);
   server.listen(config.port, config.host, () => {
@@ -26,6 +35,7 @@ async function main() {
 
   onShutdownSignal(logger, async () => {
     await new Promise((resolve) => server.close(resolve));
+    cleanup.stop();
     await listening?.close();
     await app.mailWorker.stop();
     mailer.close();
