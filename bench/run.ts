@@ -60,6 +60,7 @@ let census: Census | undefined;
 let dataDir: string | undefined;
 const ledger = newLedger();
 const windows: Array<Window & { name: string }> = [];
+let limitedPid: number | undefined;
 
 async function startOtpql(name: string, env: Record<string, string>, profile = false) {
   const port = await freePort();
@@ -87,12 +88,13 @@ async function measure<T>(scenario: string, url: string, server: Child, workload
   if (warmupS > 0) await runLoad(url, workload, { connections, durationS: warmupS });
   const rssReset = resetPeakRss(server.pid);
   const cpu0 = cpuMs(server.pid);
-  const pg0 = dbKind === 'postgres' || scenario === 'floor' ? await postgresCpuMs() : 0;
+  const onPostgres = dbKind === 'postgres' || scenario.startsWith('floor');
+  const pg0 = onPostgres ? await postgresCpuMs() : 0;
   const startUs = Number(process.hrtime.bigint() / 1000n);
   const load = await runLoad(url, workload, { connections, durationS });
   windows.push({ name: scenario, startUs, endUs: Number(process.hrtime.bigint() / 1000n) });
   const cpu1 = cpuMs(server.pid);
-  const pg1 = dbKind === 'postgres' || scenario === 'floor' ? await postgresCpuMs() : 0;
+  const pg1 = onPostgres ? await postgresCpuMs() : 0;
   const errors = { ...load.failures };
   if (load.transportErrors) errors['socket-error'] = load.transportErrors;
   if (load.timeouts) errors.timeout = load.timeouts;
@@ -102,13 +104,14 @@ async function measure<T>(scenario: string, url: string, server: Child, workload
     scenario,
     rps: Math.round(rps),
     ratioToFloor: floorRps ? Math.round((100 * rps) / floorRps) / 100 : null,
+    cpuRatioToFloor: null,
     latencyMs: load.latency,
     ok: load.ok,
     errors,
     durationS: load.durationS,
     exhausted: load.exhausted,
     serverCpuMsPerRequest: answered ? (cpu1 - cpu0) / answered : 0,
-    postgresCpuMsPerRequest: dbKind === 'postgres' || scenario === 'floor' ? (answered ? (pg1 - pg0) / answered : 0) : null,
+    postgresCpuMsPerRequest: onPostgres ? (answered ? (pg1 - pg0) / answered : 0) : null,
     serverPeakRssMb: peakRssMb(server.pid),
     sql: null,
   };
@@ -171,7 +174,8 @@ async function main() {
   console.log('measuring floor');
   const floorRow = await measure('floor', `http://127.0.0.1:${floorPort}/graphql`, floor, floorWorkload(ledger), null);
   rows.push(floorRow);
-  const floorRps = floorRow.rps;
+  // Measured again at the end (below); the ratios use the mean of both, as load from elsewhere drifts.
+  let floorRps = floorRow.rps;
 
   const wants = (s: string) => scenarios.includes(s);
   if (wants('send')) {
@@ -181,7 +185,7 @@ async function main() {
   if (wants('login') || wants('account')) {
     // Codes for the accounts the send scenario created; more if it did not run or made too few: a
     // login cannot outrun the floor, so the floor's rate over warm-up and run (plus the census) is enough.
-    const needed = wants('login') ? Math.ceil(floorRps * (warmupS + durationS) * 1.1) + censusRequests : 500;
+    const needed = wants('login') ? Math.ceil(Math.max(floorRps, 1000) * (warmupS + durationS) * 1.1) + censusRequests : 500;
     if (ledger.tokens.size < needed) {
       console.log(`preparing ${needed - ledger.tokens.size} accounts with codes`);
       await runLoad(server.url, sendWorkload(ledger, needed - ledger.tokens.size), { connections, durationS: 120 });
@@ -207,12 +211,24 @@ async function main() {
     console.log('measuring send with RATE_LIMIT=on (a second server on the same database)');
     // PGlite is one process's database: on it the first server must stop before the second opens it.
     if (dbKind === 'embedded') await server.child.stop();
-    const limited = await startOtpql('otpql-ratelimited', { ...serverEnv, SMTP_URL: smtpUrl, RATE_LIMIT: 'on' });
+    const limited = await startOtpql('otpql-ratelimited', { ...serverEnv, SMTP_URL: smtpUrl, RATE_LIMIT: 'on' }, args.profile);
+    limitedPid = limited.child.pid;
     const row = await measure('send-ratelimited', limited.url, limited.child, sendWorkload(ledger), floorRps);
     row.note = row.errors.RateLimitError
       ? `RATE_LIMIT=on is in effect: ${row.errors.RateLimitError} RateLimitError answers (all requests come from one IP); answered ${Math.round((row.ok + row.errors.RateLimitError) / row.durationS)} req/s in all`
       : 'RATE_LIMIT=on had no visible effect (no RateLimitError answer)';
     rows.push(row); // stopped with the others, after its mail worker delivered what it queued
+  }
+
+  console.log('measuring floor again');
+  const floorAgain = await measure('floor (end)', `http://127.0.0.1:${floorPort}/graphql`, floor, floorWorkload(ledger), null);
+  rows.splice(1, 0, floorAgain);
+  floorRow.scenario = 'floor (start)';
+  floorRps = (floorRow.rps + floorAgain.rps) / 2;
+  const floorCpu = (floorRow.serverCpuMsPerRequest + floorAgain.serverCpuMsPerRequest) / 2;
+  for (const row of rows.slice(2)) {
+    row.ratioToFloor = Math.round((100 * row.ok) / row.durationS / floorRps) / 100;
+    row.cpuRatioToFloor = row.serverCpuMsPerRequest ? Math.round((100 * floorCpu) / row.serverCpuMsPerRequest) / 100 : null;
   }
 
   if (dbKind === 'postgres') await runCensus(rows, smtpUrl);
@@ -222,12 +238,15 @@ async function main() {
   let profile;
   for (const child of [...children].reverse()) if (child !== sink) await child.stop();
   if (args.profile) {
-    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-    const path = file && join(profileDir, file);
-    if (path) {
-      profile = windows.filter((w) => w.name !== 'floor' && w.name !== 'send-ratelimited').map((w) => summarizeProfile(path, w, 12));
-      profile.forEach(printProfile);
-    }
+    // node names each profile CPU.<date>.<time>.<pid>.….cpuprofile
+    const fileOf = (pid: number | undefined) => readdirSync(profileDir).find((f) => f.includes(`.${pid}.`) && f.endsWith('.cpuprofile'));
+    profile = windows
+      .filter((w) => !w.name.startsWith('floor'))
+      .flatMap((w) => {
+        const file = fileOf(w.name === 'send-ratelimited' ? limitedPid : server.child.pid);
+        return file ? [summarizeProfile(join(profileDir, file), w, 12)] : [];
+      });
+    profile.forEach(printProfile);
   }
   const counts = await countRows(dbKind === 'postgres' ? { url: benchUrl } : { dataDir: `${dataDir}/pg` }, benchUrl);
   const verification = verify(ledger, counts, mails);

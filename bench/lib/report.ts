@@ -5,6 +5,8 @@ export interface ScenarioRow {
   /** Verified successes per second (a Token / Session / Account / Hit with the expected data). */
   rps: number;
   ratioToFloor: number | null;
+  /** The floor's server CPU per request ÷ this scenario's: steadier than req/s on a shared machine. */
+  cpuRatioToFloor: number | null;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   ok: number;
   /** Answers that were not verified successes, by kind (typed errors included), and transport errors. */
@@ -34,8 +36,8 @@ export function sqlPerRequest(counts: CensusCounts, requests: number): ScenarioR
 const pad = (value: unknown, width: number) => String(value).padStart(width);
 
 export function printTable(title: string, rows: ScenarioRow[]): void {
-  const head = ['scenario', 'req/s', '×floor', 'p50', 'p90', 'p99', 'errors', 'cpu ms/req', 'pg ms/req', 'SQL/req', 'RTT/req', 'RSS MB'];
-  const widths = [17, 8, 7, 6, 6, 6, 7, 10, 9, 8, 8, 7];
+  const head = ['scenario', 'req/s', '×floor', 'p50', 'p90', 'p99', 'errors', 'cpu ms/req', '×floor cpu', 'pg ms/req', 'SQL/req', 'RTT/req', 'RSS MB'];
+  const widths = [17, 8, 7, 6, 6, 6, 7, 10, 10, 9, 8, 8, 7];
   console.log(`\n${title}`);
   console.log(head.map((h, i) => (i === 0 ? h.padEnd(widths[i]!) : pad(h, widths[i]!))).join(' '));
   for (const r of rows) {
@@ -49,6 +51,7 @@ export function printTable(title: string, rows: ScenarioRow[]): void {
       r.latencyMs.p99,
       errors,
       r.serverCpuMsPerRequest.toFixed(2),
+      r.cpuRatioToFloor === null ? '—' : r.cpuRatioToFloor.toFixed(2),
       r.postgresCpuMsPerRequest === null ? '—' : r.postgresCpuMsPerRequest.toFixed(2),
       r.sql ? r.sql.statements : '—',
       r.sql ? r.sql.roundTrips : '—',

@@ -82,12 +82,12 @@ export function accountWorkload(ledger: Ledger): Workload<{ userId: string; secr
 }
 
 /** The floor's one mutation: one INSERT of a fresh id. */
+let floorSeq = 0;
 export function floorWorkload(ledger: Ledger): Workload<string> {
-  let seq = 0;
   return {
     next() {
       ledger.requested.floor++;
-      return `${runId}-${++seq}`;
+      return `${runId}-${++floorSeq}`;
     },
     body: (id) => JSON.stringify({ query: FLOOR, variables: { id } }),
     judge(id, status, body) {
