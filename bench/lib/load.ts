@@ -99,7 +99,7 @@ export async function runLoad<T>(
     durationS: result.duration,
     ok,
     failures,
-    transportErrors: result.errors,
+    transportErrors: result.errors - result.timeouts, // autocannon counts a timeout as an error too
     timeouts: result.timeouts,
     exhausted,
     latency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
