@@ -55,7 +55,7 @@ export async function openResources(env: Record<string, string | undefined>, rol
     if (kept.created) logger.info(`Generated AUTH_SECRET, kept in ${config.database.dataDir}/auth-secret`);
   }
 
-  const database = createDatabase(config.database);
+  const database = await createDatabase(config.database);
   await migrate(database);
 
   const mailer = config.mail.smtpUrl

@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { Database } from './client.js';
 
@@ -14,6 +13,7 @@ const MIGRATION_LOCK = 727_261_001;
  */
 export async function migrate(database: Database): Promise<void> {
   if (database.kind === 'embedded') {
+    const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
     await migratePglite(database.db as never, { migrationsFolder });
     return;
   }

@@ -15,7 +15,7 @@ describe('embedded database', () => {
   it('keeps accounts and live codes across a restart', async () => {
     const mail = await startMailSink();
     const open = async () => {
-      const database = createDatabase({ kind: 'embedded', dataDir });
+      const database = await createDatabase({ kind: 'embedded', dataDir });
       await migrate(database);
       return { ...database, destroy: () => database.close() };
     };

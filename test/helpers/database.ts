@@ -30,7 +30,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await admin.unsafe(`CREATE DATABASE ${name}`);
     const url = new URL(TEST_DATABASE_URL);
     url.pathname = `/${name}`;
-    const database = createDatabase({ kind: 'postgres', url: url.toString() });
+    const database = await createDatabase({ kind: 'postgres', url: url.toString() });
     await migrate(database);
     return {
       ...database,
@@ -43,7 +43,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   }
   const pglite = new PGlite({ loadDataDir: await migratedTemplate() });
-  const database = createDatabase({ kind: 'embedded', pglite });
+  const database = await createDatabase({ kind: 'embedded', pglite });
   return { ...database, pglite, destroy: () => database.close() };
 }
 
@@ -51,7 +51,7 @@ async function migratedTemplate(): Promise<Blob> {
   const file = join(tmpdir(), `otpql-pglite-template-${migrationsStamp()}.tar`);
   if (!existsSync(file)) {
     const pglite = new PGlite();
-    await migrate(createDatabase({ kind: 'embedded', pglite }));
+    await migrate(await createDatabase({ kind: 'embedded', pglite }));
     const dump = await pglite.dumpDataDir('none');
     await pglite.close();
     const tmp = `${file}.${process.pid}`;

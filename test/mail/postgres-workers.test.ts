@@ -38,7 +38,7 @@ describe.skipIf(!onPostgres)('several workers on one PostgreSQL', () => {
 
   /** A worker as another process would run it: its own connections, its own SMTP pool. */
   async function worker() {
-    const database: Database = createDatabase({ kind: 'postgres', url: t.db.url!, max: 4 });
+    const database: Database = await createDatabase({ kind: 'postgres', url: t.db.url!, max: 4 });
     const mailer = createSmtpMailer(t.mail.url, 'otpql <login@otpql.test>');
     const delivery = createMailDelivery({
       db: database.db,
