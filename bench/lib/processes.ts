@@ -20,9 +20,13 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `node [nodeArgs] --import tsx <script>` with `env` added to the benchmark's environment. */
+/**
+ * Starts `node [nodeArgs] <script>` with `env` added to the benchmark's environment; a `.ts` script
+ * goes through tsx.
+ */
 export function startNode(name: string, script: string, env: Record<string, string>, nodeArgs: string[] = [], cwd?: string): Child {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
