@@ -72,6 +72,12 @@ export function createRateLimits(db: Db, config: RateLimitsConfig): RateLimits {
  * point it took, so it costs nothing against the other limits (and a refusal does not extend a window).
  */
 async function consumeAll(checks: Check[]): Promise<void> {
+  // Refuse an exhausted key with reads first: a flood of refused calls then takes no row lock and
+  // writes nothing, instead of queueing on the same counter row to add a point and give it back.
+  const current = await Promise.all(checks.map((c) => c.limiter.get(c.key)));
+  const exhausted = current.filter((r, i): r is RateLimiterRes => r !== null && r.consumedPoints >= checks[i]!.limiter.points);
+  if (exhausted.length > 0) throw refusal(exhausted);
+
   const results = await Promise.allSettled(checks.map((c) => c.limiter.consume(c.key)));
   const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (refused.length === 0) return;
@@ -83,6 +89,11 @@ async function consumeAll(checks: Check[]): Promise<void> {
   );
   const failure = refused.find((r) => !(r instanceof RateLimiterRes));
   if (failure) throw failure;
-  const waitMs = Math.max(...refused.map((r) => (r as RateLimiterRes).msBeforeNext));
-  throw new RateLimitError(Math.max(1, Math.ceil(waitMs / 1000)));
+  throw refusal(refused as RateLimiterRes[]);
+}
+
+/** retryAfter: when the last of the refusing limits lets a call through again, in whole seconds. */
+function refusal(refused: RateLimiterRes[]): RateLimitError {
+  const waitMs = Math.max(...refused.map((r) => r.msBeforeNext));
+  return new RateLimitError(Math.max(1, Math.ceil(waitMs / 1000)));
 }
