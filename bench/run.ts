@@ -75,7 +75,8 @@ async function startOtpql(name: string, env: Record<string, string>, profile = f
     name,
     serverScript,
     { PORT: String(port), HOST: '127.0.0.1', AUTH_SECRET: authSecret, LOG_LEVEL: 'warn', RATE_LIMIT: 'off', ...env },
-    profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    // The flags of `npm run start:prod`: a 4 MB young generation keeps peak RSS near 200 MB under load.
+    [...(args.tsx ? [] : ['--max-semi-space-size=4']), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     args['server-dir'],
   );
   children.push(child);
