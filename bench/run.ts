@@ -8,6 +8,7 @@
  *   --profile                run the server under `node --cpu-prof` and print the top entries
  *   --tsx                    run the server from source through tsx (default: `npm run build`, then
  *                            `node dist/main.js`, as in production)
+ *   --semi-space 4           V8 young-generation size in MB for the compiled server (start:prod's)
  *   --server-dir DIR         run the server from another checkout (e.g. a `git archive` of a commit
  *                            with node_modules linked), to compare versions with the same benchmark
  *
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'server-dir': { type: 'string' },
     tsx: { type: 'boolean', default: false },
+    'semi-space': { type: 'string', default: '4' },
   },
 });
 const dbKind = args.db === 'embedded' ? 'embedded' : 'postgres';
@@ -76,7 +78,7 @@ async function startOtpql(name: string, env: Record<string, string>, profile = f
     serverScript,
     { PORT: String(port), HOST: '127.0.0.1', AUTH_SECRET: authSecret, LOG_LEVEL: 'warn', RATE_LIMIT: 'off', ...env },
     // The flags of `npm run start:prod`: a 4 MB young generation keeps peak RSS near 200 MB under load.
-    [...(args.tsx ? [] : ['--max-semi-space-size=4']), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    [...(args.tsx ? [] : [`--max-semi-space-size=${Number(args['semi-space'])}`]), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     args['server-dir'],
   );
   children.push(child);
