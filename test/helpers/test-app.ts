@@ -62,22 +62,24 @@ function createRunningClock(): ReturnType<typeof createManualClock> {
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const db = options.db ?? (await createTestDatabase());
-  const mail = options.mail ?? (await startMailSink());
-  const config = loadConfig({
+  const env = {
     AUTH_SECRET: TEST_AUTH_SECRET,
-    SMTP_URL: mail.url,
     MAIL_FROM: 'otpql <login@otpql.test>',
     APP_NAME: 'Acme',
     LOG_LEVEL: 'silent',
     // Most tests ask for many codes per email in seconds; the abuse tests turn the limits on.
     RATE_LIMIT: 'off',
     ...options.env,
-  });
+  };
+  // Templates first, as at start-up: a broken override fails before a database is made (and leaked).
+  const early = loadConfig(env);
+  const templates = await createTemplates({ appName: early.appName, dir: early.mail.templatesDir });
+  const db = options.db ?? (await createTestDatabase());
+  const mail = options.mail ?? (await startMailSink());
+  const config = loadConfig({ SMTP_URL: mail.url, ...env });
   const clock = options.clock === 'running' ? createRunningClock() : createManualClock(new Date());
   const mailer = createSmtpMailer(config.mail.smtpUrl ?? mail.url, config.mail.from);
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const templates = await createTemplates({ appName: config.appName, dir: config.mail.templatesDir });
   const app = createApp({
     config: { ...config, authSecret: config.authSecret! },
     db: db.db,
