@@ -4,8 +4,6 @@ import { type UserRow, sessionsTable, usersTable } from '../db/schema.js';
 
 export interface Viewer {
   sessionId: string;
-  userId: string;
-  accessedAt: Date;
   /** The account, read in the same query: `account` needs no second round trip. */
   user: UserRow;
 }
@@ -34,7 +32,7 @@ export function createAccountRepository(db: Db) {
      */
     async findViewer(secretHash: string, now: Date): Promise<Viewer | null> {
       const [row] = await viewerQuery.execute({ secretHash, now: now.toISOString() });
-      return row ? { sessionId: row.sessionId, userId: row.user.id, accessedAt: row.user.accessedAt, user: row.user } : null;
+      return row ?? null;
     },
 
     async touch(userId: string, now: Date, olderThan: Date): Promise<void> {

@@ -28,9 +28,9 @@ export function createAccountService({ accounts, clock }: { accounts: AccountRep
       if (!credential) return null;
       const now = clock.now();
       const viewer = await accounts.findViewer(sha256(credential), now);
-      if (viewer && now.getTime() - viewer.accessedAt.getTime() >= ACCESS_REFRESH_SECONDS * 1000) {
-        await accounts.touch(viewer.userId, now, new Date(now.getTime() - ACCESS_REFRESH_SECONDS * 1000));
-        return { ...viewer, accessedAt: now, user: { ...viewer.user, accessedAt: now } };
+      if (viewer && now.getTime() - viewer.user.accessedAt.getTime() >= ACCESS_REFRESH_SECONDS * 1000) {
+        await accounts.touch(viewer.user.id, now, new Date(now.getTime() - ACCESS_REFRESH_SECONDS * 1000));
+        return { ...viewer, user: { ...viewer.user, accessedAt: now } };
       }
       return viewer;
     },
@@ -41,20 +41,20 @@ export function createAccountService({ accounts, clock }: { accounts: AccountRep
     },
 
     async updateName(viewer: Viewer | null, name: string) {
-      const user = await accounts.updateName(requireViewer(viewer).userId, name.trim(), clock.now());
+      const user = await accounts.updateName(requireViewer(viewer).user.id, name.trim(), clock.now());
       if (!user) throw new UnauthorizedError();
       return user;
     },
 
     async listSessions(viewer: Viewer | null) {
       const v = requireViewer(viewer);
-      const sessions = (await accounts.listSessions(v.userId, clock.now())).map((s) => withCurrent(v, s));
+      const sessions = (await accounts.listSessions(v.user.id, clock.now())).map((s) => withCurrent(v, s));
       return { total: sessions.length, sessions };
     },
 
     async getSession(viewer: Viewer | null, sessionId: string) {
       const v = requireViewer(viewer);
-      const session = await accounts.findSession(v.userId, resolveId(v, sessionId), clock.now());
+      const session = await accounts.findSession(v.user.id, resolveId(v, sessionId), clock.now());
       if (!session) throw new NotFoundError('Session');
       return withCurrent(v, session);
     },
@@ -63,14 +63,14 @@ export function createAccountService({ accounts, clock }: { accounts: AccountRep
     async deleteSession(viewer: Viewer | null, sessionId: string) {
       const v = requireViewer(viewer);
       const id = resolveId(v, sessionId);
-      if (!(await accounts.deleteSession(v.userId, id))) throw new NotFoundError('Session');
+      if (!(await accounts.deleteSession(v.user.id, id))) throw new NotFoundError('Session');
       return { id, deleted: true, count: 1, current: id === v.sessionId };
     },
 
     /** Logs the account out everywhere, this device included. */
     async deleteSessions(viewer: Viewer | null) {
       const v = requireViewer(viewer);
-      const count = await accounts.deleteAllSessions(v.userId);
+      const count = await accounts.deleteAllSessions(v.user.id);
       return { id: v.sessionId, deleted: true, count, current: true };
     },
   };
