@@ -56,7 +56,6 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
       locales: templates.locales,
       clock,
       config,
-      logger,
       onQueued: () => {
         mailCounters.queued++;
         mailWorker.wake();

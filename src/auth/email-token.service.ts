@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import type { RateLimits } from '../abuse/rate-limit.js';
 import { UserBlockedError, UserConflictError } from '../errors.js';
 import { type Clock, addSeconds } from '../lib/clock.js';
@@ -43,7 +42,6 @@ export interface EmailTokenServiceDeps {
   config: { authSecret: string; otp: { length: number; ttlSeconds: number } };
   /** Told when a message was queued, so the in-process worker sends it without waiting to poll. */
   onQueued: () => void;
-  logger: Logger;
 }
 
 export function createEmailTokenService(deps: EmailTokenServiceDeps) {

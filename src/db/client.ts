@@ -7,7 +7,6 @@ import * as schema from './schema.js';
 
 /** One drizzle type for both drivers: repositories never see which one they run on. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface Database {
   db: Db;
@@ -31,7 +30,6 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     const client = postgres(options.url, {
       max: options.max ?? 10,
       onnotice: () => {},
-      // timestamptz arrive as Date through drizzle's own mapping; keep postgres.js from parsing twice.
     });
     // drizzle runs every query through `unsafe` with `prepare: false` unless it is a named prepared
     // query, and postgres.js sends an unprepared statement with parameters in two round trips

@@ -112,6 +112,3 @@ export const rateLimitsTable = pgTable(
 );
 
 export type UserRow = typeof usersTable.$inferSelect;
-export type TokenRow = typeof tokensTable.$inferSelect;
-export type SessionRow = typeof sessionsTable.$inferSelect;
-export type OutboxRow = typeof outboxTable.$inferSelect;
