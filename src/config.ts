@@ -6,11 +6,13 @@ const onOff = z.enum(['on', 'off']);
 /** A rate limit as `points/seconds`: `10/3600` is 10 calls per hour. */
 const rate = z
   .string()
-  .regex(/^[1-9][0-9]{0,6}\/[1-9][0-9]{0,7}$/, 'must be calls/seconds, e.g. 10/3600')
+  .regex(/^[1-9][0-9]{0,4}\/[1-9][0-9]{0,7}$/, 'must be calls/seconds, e.g. 10/3600')
   .transform((v) => {
     const [points, seconds] = v.split('/').map(Number) as [number, number];
     return { points, durationSeconds: seconds };
-  });
+  })
+  // A sliding window keeps the time of each counted call: up to `points` timestamps per key.
+  .refine((r) => r.points <= 10_000, 'allows at most 10000 calls per window');
 /** Proxy hops to trust (`1`), or the proxies' addresses and CIDR ranges (`10.0.0.1,192.168.0.0/16`). */
 const trustProxy = z
   .string()

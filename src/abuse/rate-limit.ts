@@ -1,8 +1,11 @@
-import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
+import { eq, sql } from 'drizzle-orm';
 import type { RateLimit, RateLimitsConfig } from '../config.js';
-import type { Db } from '../db/client.js';
+import { type Db, rowsOf } from '../db/client.js';
 import { rateLimitsTable } from '../db/schema.js';
 import { RateLimitError } from '../errors.js';
+import { rateLimitSubject } from '../lib/client-ip.js';
+import type { Clock } from '../lib/clock.js';
+import { keyedHash } from '../lib/crypto.js';
 
 /** The checks the login flow makes; `RATE_LIMIT=off` gives one that lets everything through. */
 export interface RateLimits {
@@ -20,80 +23,69 @@ export const noRateLimits: RateLimits = {
   loginSucceeded: async () => {},
 };
 
-interface Check {
-  limiter: RateLimiterDrizzle;
-  key: string;
-}
+/** The limits by name; the name starts every key of the limit in `rate_limits`. */
+export const LIMIT_NAMES = {
+  emailTokenResend: 'email-token:resend',
+  emailTokenEmail: 'email-token:email',
+  emailTokenIp: 'email-token:ip',
+  sessionUserIp: 'session:user-ip',
+  sessionIp: 'session:ip',
+} as const satisfies Record<keyof RateLimitsConfig, string>;
 
 /**
- * The limits of issue 3 on rate-limiter-flexible's RateLimiterDrizzle, stored in `rate_limits` so
- * every instance on the database counts together. Each limiter's consume is one atomic upsert.
+ * The row key of one limit and subject. Subjects (an email, an address, a userId) are stored as a
+ * keyed hash: the table names nobody, and a key cannot be found from a guessed email without
+ * AUTH_SECRET. IPv6 addresses count by their /64.
  */
-export function createRateLimits(db: Db, config: RateLimitsConfig): RateLimits {
-  // Each limiter also deletes rows expired for over an hour, every 5 minutes (an unref'd timer).
-  const limiter = (name: string, limit: RateLimit) =>
-    new RateLimiterDrizzle({
-      storeClient: db,
-      schema: rateLimitsTable,
-      keyPrefix: name,
-      points: limit.points,
-      duration: limit.durationSeconds,
-    });
-  const emailResend = limiter('email-token:email-resend', config.emailTokenResend);
-  const emailHourly = limiter('email-token:email', config.emailTokenEmail);
-  const emailIp = limiter('email-token:ip', config.emailTokenIp);
-  const sessionUserIp = limiter('session:user-ip', config.sessionUserIp);
-  const sessionIp = limiter('session:ip', config.sessionIp);
-  const ipKey = (ip: string | null) => ip ?? 'unknown';
-  const userIpKey = (userId: string, ip: string | null) => `${ipKey(ip)}|${userId}`;
-
+export function rateLimitKeys(authSecret: string) {
+  const hash = keyedHash(authSecret, 'rate-limit');
+  const key = (limit: keyof RateLimitsConfig, subject: string) => `${LIMIT_NAMES[limit]}:${hash(subject)}`;
   return {
-    emailToken: (email, ip) =>
-      consumeAll([
-        { limiter: emailResend, key: email },
-        { limiter: emailHourly, key: email },
-        { limiter: emailIp, key: ipKey(ip) },
-      ]),
-    sessionAttempt: (userId, ip) =>
-      consumeAll([
-        { limiter: sessionUserIp, key: userIpKey(userId, ip) },
-        { limiter: sessionIp, key: ipKey(ip) },
-      ]),
-    loginSucceeded: async (userId, ip) => {
-      await sessionUserIp.delete(userIpKey(userId, ip));
-    },
+    email: (limit: 'emailTokenResend' | 'emailTokenEmail', email: string) => key(limit, email),
+    ip: (limit: 'emailTokenIp' | 'sessionIp', ip: string | null) => key(limit, rateLimitSubject(ip)),
+    userIp: (userId: string, ip: string | null) => key('sessionUserIp', `${rateLimitSubject(ip)}|${userId}`),
   };
 }
 
-/**
- * Takes one point from every limiter, or none. Consuming first and refunding on refusal (rather than
- * reading all, then consuming) keeps the limits exact under concurrency: each consume is an atomic
- * upsert, so N parallel calls can never all see the last free point. A refused call gives back every
- * point it took, so it costs nothing against the other limits (and a refusal does not extend a window).
- */
-async function consumeAll(checks: Check[]): Promise<void> {
-  // Refuse an exhausted key with reads first: a flood of refused calls then takes no row lock and
-  // writes nothing, instead of queueing on the same counter row to add a point and give it back.
-  const current = await Promise.all(checks.map((c) => c.limiter.get(c.key)));
-  const exhausted = current.filter((r, i): r is RateLimiterRes => r !== null && r.consumedPoints >= checks[i]!.limiter.points);
-  if (exhausted.length > 0) throw refusal(exhausted);
-
-  const results = await Promise.allSettled(checks.map((c) => c.limiter.consume(c.key)));
-  const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-  if (refused.length === 0) return;
-  // A refused consume counted its point too (rate-limiter-flexible increments, then compares).
-  // Should a window end between consume and refund, the refund lands in the new window as one
-  // spare point: a rare off-by-one in the caller's favour, never a lost limit.
-  await Promise.all(
-    checks.map((c, i) => (results[i]!.status === 'fulfilled' || results[i]!.reason instanceof RateLimiterRes ? c.limiter.reward(c.key) : null)),
-  );
-  const failure = refused.find((r) => !(r instanceof RateLimiterRes));
-  if (failure) throw failure;
-  throw refusal(refused as RateLimiterRes[]);
+interface Count {
+  key: string;
+  limit: RateLimit;
 }
 
-/** retryAfter: when the last of the refusing limits lets a call through again, in whole seconds. */
-function refusal(refused: RateLimiterRes[]): RateLimitError {
-  const waitMs = Math.max(...refused.map((r) => r.msBeforeNext));
-  return new RateLimitError(Math.max(1, Math.ceil(waitMs / 1000)));
+/**
+ * The limits of the login flow as sliding windows in the database (`rate_limits`), so every instance
+ * on it counts together: at most `points` calls in ANY window of `durationSeconds`, not per fixed
+ * window. One call is one statement (the otpql_rate_limit() function of migration 0002), which counts
+ * it against all of its limits or, refused, against none.
+ */
+export function createRateLimits(options: { db: Db; config: RateLimitsConfig; authSecret: string; clock: Clock }): RateLimits {
+  const { db, config, clock } = options;
+  const keys = rateLimitKeys(options.authSecret);
+
+  async function count(counts: Count[]): Promise<void> {
+    const limits = JSON.stringify(counts.map((c) => ({ key: c.key, points: c.limit.points, seconds: c.limit.durationSeconds })));
+    const [row] = rowsOf<{ wait: number | string }>(
+      await db.execute(sql`SELECT otpql_rate_limit(${limits}::jsonb, ${clock.now().toISOString()}::timestamptz) AS wait`),
+    );
+    const wait = Number(row!.wait);
+    // retryAfter in whole seconds, rounded up: a client that waits that long is let through.
+    if (wait > 0) throw new RateLimitError(Math.max(1, Math.ceil(wait)));
+  }
+
+  return {
+    emailToken: (email, ip) =>
+      count([
+        { key: keys.email('emailTokenResend', email), limit: config.emailTokenResend },
+        { key: keys.email('emailTokenEmail', email), limit: config.emailTokenEmail },
+        { key: keys.ip('emailTokenIp', ip), limit: config.emailTokenIp },
+      ]),
+    sessionAttempt: (userId, ip) =>
+      count([
+        { key: keys.userIp(userId, ip), limit: config.sessionUserIp },
+        { key: keys.ip('sessionIp', ip), limit: config.sessionIp },
+      ]),
+    loginSucceeded: async (userId, ip) => {
+      await db.delete(rateLimitsTable).where(eq(rateLimitsTable.key, keys.userIp(userId, ip)));
+    },
+  };
 }

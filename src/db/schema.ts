@@ -97,16 +97,18 @@ export const outboxTable = pgTable(
 );
 
 /**
- * Rate-limit counters, in the shape rate-limiter-flexible's RateLimiterDrizzle reads and writes:
- * one row per limiter key (`<limiter>:<key>`) with the calls counted in the window ending at `expire`.
- * In the database, so every instance sharing it shares the limits.
+ * Rate limits as sliding windows: one row per limit and subject (`<limit>:<keyed hash of the subject>`)
+ * holding the times of its newest counted calls, at most the limit's points of them. A call is counted
+ * only when fewer than `points` of them are newer than `now − window`, so no window of that length,
+ * wherever it starts, ever holds more. Written only by the otpql_rate_limit() function (migration 0002).
  */
 export const rateLimitsTable = pgTable(
   'rate_limits',
   {
     key: text('key').primaryKey(),
-    points: integer('points').notNull(),
-    expire: timestamptz('expire'),
+    hits: timestamptz('hits').array().notNull(),
+    /** When the newest hit leaves its window: from then on the row counts nothing and may be deleted. */
+    expire: timestamptz('expire').notNull(),
   },
   (t) => [index('rate_limits_expire_idx').on(t.expire)],
 );

@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
  * Which X-Forwarded-For entries to believe. Anyone can send the header, so without TRUST_PROXY it is
@@ -36,10 +37,29 @@ export function parseTrustProxy(value: string): TrustProxy {
   return { kind: 'addresses', list };
 }
 
-/** `::ffff:127.0.0.1` (IPv4 on a dual-stack socket) is 127.0.0.1. */
-function normalize(address: string): string {
-  const trimmed = address.trim();
-  return trimmed.toLowerCase().startsWith('::ffff:') && isIP(trimmed.slice(7)) === 4 ? trimmed.slice(7) : trimmed;
+/**
+ * One spelling per address, so that one client is one budget: `2001:DB8::1` and
+ * `2001:db8:0:0:0:0:0:1` are `2001:db8::1`, `::ffff:1.2.3.4` (IPv4 on a dual-stack socket) is
+ * `1.2.3.4`, and a zone (`fe80::1%eth0`) is dropped. Node's isIP decides what is an address (strict
+ * dotted quads: `1.2.3` and `01.2.3.4` are not); ipaddr.js prints it. Null when not an address.
+ */
+export function canonicalIp(address: string): string | null {
+  const trimmed = address.trim().replace(/%.*$/, '');
+  if (isIP(trimmed) === 0) return null;
+  return ipaddr.process(trimmed).toString();
+}
+
+/**
+ * What the per-IP rate limits count: the address for IPv4, its /64 for IPv6. One IPv6 subscriber,
+ * data centre host or cloud instance gets a whole /64 (and picks addresses from it at will), so
+ * counting single IPv6 addresses would give it 2^64 budgets.
+ */
+export function rateLimitSubject(ip: string | null): string {
+  if (!ip) return 'unknown';
+  const parsed = ipaddr.parse(ip);
+  if (parsed.kind() === 'ipv4') return ip;
+  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4);
+  return `${new ipaddr.IPv6([...parts, 0, 0, 0, 0]).toString()}/64`;
 }
 
 function isTrusted(list: BlockList, address: string): boolean {
@@ -53,9 +73,9 @@ function isTrusted(list: BlockList, address: string): boolean {
  * untrusted hop were written by the client and prove nothing.
  */
 export function clientIp(socketAddress: string | undefined, forwardedFor: string | null, trust: TrustProxy | null): string | null {
-  const socket = socketAddress ? normalize(socketAddress) : null;
+  const socket = socketAddress ? canonicalIp(socketAddress) : null;
   if (!trust || !socket || !forwardedFor) return socket;
-  const chain = [...forwardedFor.split(',').map(normalize).filter((a) => isIP(a) !== 0), socket];
+  const chain = [...forwardedFor.split(',').flatMap((a) => canonicalIp(a) ?? []), socket];
   if (trust.kind === 'hops') return chain[Math.max(chain.length - 1 - trust.hops, 0)]!;
   let i = chain.length - 1;
   while (i > 0 && isTrusted(trust.list, chain[i]!)) i--;

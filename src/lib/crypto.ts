@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
 /** A code of `length` decimal digits, each drawn uniformly from a CSPRNG (leading zeros allowed). */
 export function randomDigits(length: number): string {
@@ -23,6 +23,16 @@ export function randomCredential(): string {
  */
 export function hmac(key: string, value: string): string {
   return createHmac('sha256', key).update(value).digest('hex');
+}
+
+/**
+ * A keyed hash for one purpose, under a key derived from AUTH_SECRET by HKDF: it names a person's
+ * data (an email, an address) in a table without storing it, and the name cannot be recomputed
+ * from a guess without the secret. 128 bits, as hex.
+ */
+export function keyedHash(secret: string, purpose: string): (value: string) => string {
+  const key = Buffer.from(hkdfSync('sha256', secret, 'otpql', purpose, 32));
+  return (value) => createHmac('sha256', key).update(value).digest('hex').slice(0, 32);
 }
 
 /** SHA-256 of a 256-bit credential: enough entropy that a key adds nothing. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { clientIp, parseTrustProxy } from '../../src/lib/client-ip.js';
+import { canonicalIp, clientIp, parseTrustProxy, rateLimitSubject } from '../../src/lib/client-ip.js';
 
 describe('clientIp', () => {
   it('is the socket address when no proxy is trusted, whatever X-Forwarded-For says', () => {
@@ -23,6 +23,27 @@ describe('clientIp', () => {
     expect(clientIp('198.51.100.7', '1.2.3.4', trusted)).toBe('198.51.100.7');
     // Garbage is skipped, not believed.
     expect(clientIp('10.0.0.2', 'not-an-ip', trusted)).toBe('10.0.0.2');
+  });
+
+  it('spells each address one way, whichever way the socket or the proxy wrote it', () => {
+    const oneHop = parseTrustProxy('1');
+    for (const spelling of ['2001:DB8::1', '2001:db8::1', '2001:db8:0:0:0:0:0:1', '2001:0db8:0000::0001']) {
+      expect(clientIp('10.0.0.2', spelling, oneHop)).toBe('2001:db8::1');
+      expect(clientIp(spelling, null, null)).toBe('2001:db8::1');
+    }
+    expect(clientIp('10.0.0.2', '::ffff:1.2.3.4', oneHop)).toBe('1.2.3.4');
+    expect(clientIp('10.0.0.2', '::FFFF:1.2.3.4', oneHop)).toBe('1.2.3.4');
+    expect(canonicalIp('fe80::1%eth0')).toBe('fe80::1');
+    // Only strict dotted quads: the forms some parsers read as other addresses are not addresses.
+    for (const odd of ['1.2.3', '01.2.3.4', '0x7f.0.0.1', '1.2.3.4.5', '', 'localhost']) expect(canonicalIp(odd)).toBeNull();
+  });
+
+  it('counts IPv6 clients by their /64 and IPv4 clients by their address', () => {
+    expect(rateLimitSubject('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(rateLimitSubject('2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(rateLimitSubject('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+    expect(rateLimitSubject('192.0.2.7')).toBe('192.0.2.7');
+    expect(rateLimitSubject(null)).toBe('unknown');
   });
 
   it('is configured by TRUST_PROXY, which rejects what it cannot parse', () => {

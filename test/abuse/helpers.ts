@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
+import { rateLimitKeys } from '../../src/abuse/rate-limit.js';
 import { rowsOf } from '../../src/db/client.js';
-import { CREATE_EMAIL_TOKEN, CREATE_SESSION, type TestApp } from '../helpers/test-app.js';
+import { CREATE_EMAIL_TOKEN, CREATE_SESSION, TEST_AUTH_SECRET, type TestApp } from '../helpers/test-app.js';
 
 /** Rate limits on, with X-Forwarded-For from the loopback test client believed: each test picks its IP. */
 export const LIMITED = { RATE_LIMIT: 'on', TRUST_PROXY: '127.0.0.1' };
@@ -54,11 +55,15 @@ export async function sessionsOf(t: TestApp, userId: string): Promise<number> {
   return row!.n;
 }
 
-/** Points counted by one limiter for one key (0 when there is no live row). */
-export async function pointsOf(t: TestApp, key: string): Promise<number> {
+/** The `rate_limits` keys of the test apps (they share AUTH_SECRET). */
+export const keys = rateLimitKeys(TEST_AUTH_SECRET);
+
+/** Calls one limit has counted for one key in the window of `windowSeconds` ending at the app's clock. */
+export async function pointsOf(t: TestApp, key: string, windowSeconds = 3600): Promise<number> {
+  const since = new Date(t.clock.now().getTime() - windowSeconds * 1000).toISOString();
   const [row] = await query<{ points: number }>(
     t,
-    sql`SELECT points FROM rate_limits WHERE key = ${key} AND (expire IS NULL OR expire > now())`,
+    sql`SELECT count(*)::int AS points FROM rate_limits, unnest(hits) h WHERE key = ${key} AND h > ${since}::timestamptz`,
   );
   return row?.points ?? 0;
 }

@@ -1,12 +1,16 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../helpers/test-app.js';
+import { sleep } from '../helpers/wait.js';
 import {
   LIMITED,
   attemptsOf,
   codeFor,
   freshIp,
   guess,
+  keys,
   pointsOf,
+  query,
   queuedMails,
   sendCode,
   sessionsOf,
@@ -36,8 +40,8 @@ describe('with the default limits', () => {
     // No second mail, the first code is still the live one, and the refusal cost no other limit.
     expect(await queuedMails(t, 'cooldown@example.com')).toBe(1);
     const mail = await t.mail.next('cooldown@example.com');
-    expect(await pointsOf(t, 'email-token:email:cooldown@example.com')).toBe(1);
-    expect(await pointsOf(t, `email-token:ip:${ip}`)).toBe(1);
+    expect(await pointsOf(t, keys.email('emailTokenEmail', 'cooldown@example.com'))).toBe(1);
+    expect(await pointsOf(t, keys.ip('emailTokenIp', ip))).toBe(1);
     expect((await guess(t, first.userId, mail.code!, ip)).__typename).toBe('Session');
   });
 
@@ -77,8 +81,8 @@ describe('with the default limits', () => {
     const other = freshIp();
     expect((await guess(t, userId, wrong(code), other)).__typename).toBe('InvalidTokenError');
     expect((await guess(t, userId, code, other)).__typename).toBe('Session');
-    expect(await pointsOf(t, `session:user-ip:${other}|${userId}`)).toBe(0);
-    expect(await pointsOf(t, `session:user-ip:${ip}|${userId}`)).toBe(10);
+    expect(await pointsOf(t, keys.userIp(userId, other))).toBe(0);
+    expect(await pointsOf(t, keys.userIp(userId, ip))).toBe(10);
   });
 });
 
@@ -111,8 +115,8 @@ describe('with small limits', () => {
     for (let i = 0; i < 5; i++) expect((await sendCode(t, `ip${i}@example.com`, ip)).__typename).toBe('Token');
     expect((await sendCode(t, 'ip5@example.com', ip)).__typename).toBe('RateLimitError');
     expect(await queuedMails(t, 'ip5@example.com')).toBe(0);
-    expect(await pointsOf(t, 'email-token:email:ip5@example.com')).toBe(0);
-    expect(await pointsOf(t, 'email-token:email-resend:ip5@example.com')).toBe(0);
+    expect(await pointsOf(t, keys.email('emailTokenEmail', 'ip5@example.com'))).toBe(0);
+    expect(await pointsOf(t, keys.email('emailTokenResend', 'ip5@example.com'))).toBe(0);
     expect((await sendCode(t, 'ip5@example.com', freshIp())).__typename).toBe('Token');
   });
 
@@ -122,7 +126,7 @@ describe('with small limits', () => {
     for (let i = 0; i < 3; i++) expect((await guess(t, userId, wrong(code), ip)).__typename).toBe('InvalidTokenError');
     expect((await guess(t, userId, code, ip)).__typename).toBe('RateLimitError');
     expect(await attemptsOf(t, userId)).toBe(3);
-    expect(await pointsOf(t, `session:ip:${ip}`)).toBe(3);
+    expect(await pointsOf(t, keys.ip('sessionIp', ip))).toBe(3);
     expect(await sessionsOf(t, userId)).toBe(0);
   });
 
@@ -131,7 +135,7 @@ describe('with small limits', () => {
     const first = await codeFor(t, 'forgiven@example.com');
     for (let i = 0; i < 2; i++) await guess(t, first.userId, wrong(first.code), ip);
     expect((await guess(t, first.userId, first.code, ip)).__typename).toBe('Session');
-    expect(await pointsOf(t, `session:user-ip:${ip}|${first.userId}`)).toBe(0);
+    expect(await pointsOf(t, keys.userIp(first.userId, ip))).toBe(0);
     const second = await codeFor(t, 'forgiven@example.com');
     for (let i = 0; i < 3; i++) expect((await guess(t, second.userId, wrong(second.code), ip)).__typename).toBe('InvalidTokenError');
   });
@@ -144,43 +148,131 @@ describe('with small limits', () => {
     }
     const refused = await guess(t, users[0]!.userId, users[0]!.code, ip);
     expect(refused.__typename).toBe('RateLimitError');
-    expect(await pointsOf(t, `session:user-ip:${ip}|${users[0]!.userId}`)).toBe(2);
+    expect(await pointsOf(t, keys.userIp(users[0]!.userId, ip))).toBe(2);
   });
 });
 
-// RateLimiterDrizzle reads Date.now(); the app runs in this process, so a fake Date moves its windows
-// exactly (timers stay real: HTTP, the database and the mail sink are unaffected).
+// The limits read the app's clock, which stands still in these tests until moved.
 describe('windows', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ env: LIMITED });
   });
   afterAll(() => t.close());
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date());
-  });
-  afterEach(() => vi.useRealTimers());
-  const advance = (seconds: number) => vi.setSystemTime(Date.now() + seconds * 1000);
 
   it('the resend cool-down ends after 60 s, with retryAfter counting down', async () => {
     const ip = freshIp();
     expect((await sendCode(t, 'window@example.com', ip)).__typename).toBe('Token');
     expect(await sendCode(t, 'window@example.com', ip)).toMatchObject({ __typename: 'RateLimitError', retryAfter: 60 });
-    advance(59.5);
+    t.clock.advance(59.5);
     expect(await sendCode(t, 'window@example.com', ip)).toMatchObject({ __typename: 'RateLimitError', retryAfter: 1 });
-    advance(0.6);
+    t.clock.advance(0.6);
     expect((await sendCode(t, 'window@example.com', ip)).__typename).toBe('Token');
   });
 
-  it('the per-account guess limit ends after an hour', async () => {
+  it('the per-account guess limit slides: guesses are freed one by one as they turn an hour old', async () => {
     const ip = freshIp();
     const { userId, code } = await codeFor(t, 'window-guess@example.com');
-    for (let i = 0; i < 10; i++) expect((await guess(t, userId, wrong(code), ip)).__typename).toBe('InvalidTokenError');
-    expect(await guess(t, userId, code, ip)).toMatchObject({ __typename: 'RateLimitError', retryAfter: 3600 });
-    advance(3600.1);
-    // Allowed again; the code itself died after OTP_MAX_ATTEMPTS wrong guesses (and expired).
-    expect((await guess(t, userId, code, ip)).__typename).toBe('InvalidTokenError');
+    // Five guesses now, five more half an hour later: the limit (10 per hour) is full.
+    for (let i = 0; i < 5; i++) expect((await guess(t, userId, wrong(code), ip)).__typename).toBe('InvalidTokenError');
+    t.clock.advance(1800);
+    const code2 = (await codeFor(t, 'window-guess@example.com')).code;
+    for (let i = 0; i < 5; i++) expect((await guess(t, userId, wrong(code2), ip)).__typename).toBe('InvalidTokenError');
+    expect(await guess(t, userId, code2, ip)).toMatchObject({ __typename: 'RateLimitError', retryAfter: 1800 });
+    // A fixed window would have started afresh at the hour; a sliding one frees the first five only.
+    t.clock.advance(1800.1);
+    expect(await pointsOf(t, keys.userIp(userId, ip))).toBe(5);
+    const code3 = (await codeFor(t, 'window-guess@example.com')).code;
+    for (let i = 0; i < 5; i++) expect((await guess(t, userId, wrong(code3), ip)).__typename).toBe('InvalidTokenError');
+    expect(await guess(t, userId, wrong(code3), ip)).toMatchObject({ __typename: 'RateLimitError', retryAfter: 1800 });
+  });
+});
+
+/**
+ * The attack that broke the fixed windows: bursts of parallel calls for one victim, fired without
+ * pause across several window edges, on a clock that runs. A trigger (test-only instrumentation)
+ * logs every hit the limits count, so the guarantee is checked exactly: between a counted call and
+ * the one `POINTS` places later, at least the window's length passes, i.e. no window of `WINDOW_S`,
+ * wherever it starts, holds more than `POINTS`.
+ */
+describe('sliding windows under parallel bursts at their edges', () => {
+  const WINDOW_S = 2;
+  const POINTS = 3;
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      clock: 'running',
+      env: {
+        ...LIMITED,
+        RATE_LIMIT_EMAIL_TOKEN_RESEND: `100/${WINDOW_S}`,
+        RATE_LIMIT_EMAIL_TOKEN_EMAIL: `${POINTS}/${WINDOW_S}`,
+        RATE_LIMIT_EMAIL_TOKEN_IP: '10000/3600',
+        RATE_LIMIT_SESSION_USER_IP: `${POINTS}/${WINDOW_S}`,
+        RATE_LIMIT_SESSION_IP: '10000/3600',
+        OTP_MAX_ATTEMPTS: '100',
+      },
+    });
+    await t.db.db.execute(sql`CREATE TABLE test_hit_log (key text NOT NULL, at timestamptz NOT NULL)`);
+    await t.db.db.execute(sql`
+      CREATE FUNCTION test_log_hits() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        INSERT INTO test_hit_log SELECT NEW.key, h FROM (SELECT unnest(NEW.hits) EXCEPT ALL SELECT unnest(OLD.hits)) AS added(h);
+        RETURN NEW;
+      END $$`);
+    await t.db.db.execute(sql`CREATE TRIGGER test_log_hits AFTER UPDATE ON rate_limits FOR EACH ROW EXECUTE FUNCTION test_log_hits()`);
+  });
+  afterAll(() => t.close());
+
+  /**
+   * The attack: a call, then 150 parallel ones fired 300 ms before the key's oldest hit leaves its
+   * window (where a fixed window would have ended), three times; then bursts of 60 back to back for
+   * two more windows.
+   */
+  async function attack(key: string, call: () => Promise<unknown>) {
+    for (let round = 0; round < 3; round++) {
+      await call();
+      const [edge] = await query<{ ms: number | string }>(
+        t,
+        sql`SELECT (extract(epoch FROM hits[1]) * 1000 + ${WINDOW_S * 1000})::float8 AS ms FROM rate_limits WHERE key = ${key}`,
+      );
+      await sleep(Number(edge!.ms) - Date.now() - 300);
+      await Promise.all(Array.from({ length: 150 }, call));
+    }
+    const end = Date.now() + 2 * WINDOW_S * 1000;
+    while (Date.now() < end) await Promise.all(Array.from({ length: 60 }, call));
+  }
+
+  /** The counted hits of `key`, in ms, checked against the sliding bound. */
+  async function assertSliding(key: string): Promise<number> {
+    const rows = await query<{ ms: number | string }>(
+      t,
+      sql`SELECT (extract(epoch FROM at) * 1000)::float8 AS ms FROM test_hit_log WHERE key = ${key} ORDER BY at`,
+    );
+    const hits = rows.map((r) => Number(r.ms));
+    for (let i = 0; i + POINTS < hits.length; i++) {
+      expect(hits[i + POINTS]! - hits[i]!, `hits ${i} and ${i + POINTS} of ${hits.length}`).toBeGreaterThanOrEqual(WINDOW_S * 1000);
+    }
+    return hits.length;
+  }
+
+  it('createEmailToken: at most POINTS codes per email in any window; refused calls count nothing', async () => {
+    const email = 'burst-victim@example.com';
+    const key = keys.email('emailTokenEmail', email);
+    await attack(key, () => sendCode(t, email, freshIp()));
+    const [mails] = await query<{ n: number }>(t, sql`SELECT count(*)::int AS n FROM outbox WHERE recipient = ${email}`);
+    // Codes went out in several windows: the edges were really crossed.
+    expect(mails!.n).toBeGreaterThanOrEqual(2 * POINTS);
+    // Every mail is one counted hit, and the hits keep the sliding bound exactly.
+    expect(await assertSliding(key)).toBe(mails!.n);
+  });
+
+  it('createSession: at most POINTS evaluated guesses per address and account in any window', async () => {
+    const { userId, code } = await codeFor(t, 'burst-guessed@example.com');
+    const ip = freshIp();
+    const key = keys.userIp(userId, ip);
+    await attack(key, () => guess(t, userId, wrong(code), ip));
+    const evaluated = (await attemptsOf(t, userId))!;
+    expect(evaluated).toBeGreaterThanOrEqual(2 * POINTS);
+    expect(await assertSliding(key)).toBe(evaluated);
   });
 });
 
@@ -193,6 +285,45 @@ describe('RATE_LIMIT=off', () => {
 
   it('lets repeated codes through and writes no counters', async () => {
     for (let i = 0; i < 3; i++) expect((await sendCode(t, 'unlimited@example.com', '127.0.0.1')).__typename).toBe('Token');
-    expect(await pointsOf(t, 'email-token:email-resend:unlimited@example.com')).toBe(0);
+    expect(await pointsOf(t, keys.email('emailTokenResend', 'unlimited@example.com'))).toBe(0);
+  });
+});
+
+describe('keys', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: { ...LIMITED, RATE_LIMIT_EMAIL_TOKEN_IP: '2/3600', RATE_LIMIT_EMAIL_TOKEN_RESEND: '100/60' },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('one IPv6 address is one budget however it is written, and so is a whole /64', async () => {
+    const spellings = ['2001:DB8:7::1', '2001:db8:7::1', '2001:db8:7:0:0:0:0:1'];
+    expect((await sendCode(t, 'v6-a@example.com', spellings[0]!)).__typename).toBe('Token');
+    expect((await sendCode(t, 'v6-b@example.com', spellings[1]!)).__typename).toBe('Token');
+    expect((await sendCode(t, 'v6-c@example.com', spellings[2]!)).__typename).toBe('RateLimitError');
+    // Another address of the same /64: the same subscriber.
+    expect((await sendCode(t, 'v6-d@example.com', '2001:db8:7:0:dead:beef:1:2')).__typename).toBe('RateLimitError');
+    // The next /64 is someone else.
+    expect((await sendCode(t, 'v6-e@example.com', '2001:db8:7:1::1')).__typename).toBe('Token');
+  });
+
+  it('an IPv4-mapped IPv6 address is the IPv4 address', async () => {
+    expect((await sendCode(t, 'v4-a@example.com', '192.0.2.77')).__typename).toBe('Token');
+    expect((await sendCode(t, 'v4-b@example.com', '::ffff:192.0.2.77')).__typename).toBe('Token');
+    expect((await sendCode(t, 'v4-c@example.com', '192.0.2.77')).__typename).toBe('RateLimitError');
+  });
+
+  it('rate_limits names nobody: no email address, user id or IP address in any key', async () => {
+    const { userId } = await codeFor(t, 'private.person@example.com');
+    await guess(t, userId, '000000', '203.0.113.99');
+    const rows = await query<{ key: string }>(t, sql`SELECT key FROM rate_limits`);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const { key } of rows) expect(key).toMatch(/^[a-z-]+:[a-z-]+:[0-9a-f]{32}$/);
+    const text = JSON.stringify(rows);
+    for (const secret of ['private.person', 'example.com', userId, '203.0.113.99', '2001:db8', '192.0.2.77']) {
+      expect(text).not.toContain(secret);
+    }
   });
 });

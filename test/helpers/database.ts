@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -57,15 +58,16 @@ async function migratedTemplate(): Promise<Blob> {
     const tmp = `${file}.${process.pid}`;
     writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
     // rename is atomic: parallel workers never read a half-written template.
-    (await import('node:fs')).renameSync(tmp, file);
+    renameSync(tmp, file);
   }
   return new Blob([readFileSync(file)]);
 }
 
-/** Changes whenever a migration changes, so a stale template is never reused. */
+/** Changes whenever a migration changes (its SQL or the journal), so a stale template is never reused. */
 function migrationsStamp(): string {
-  const journal = readFileSync(new URL('../../drizzle/meta/_journal.json', import.meta.url), 'utf8');
-  let hash = 0;
-  for (const ch of journal) hash = (hash * 31 + ch.charCodeAt(0)) | 0;
-  return (hash >>> 0).toString(36);
+  const dir = new URL('../../drizzle/', import.meta.url);
+  const files = ['meta/_journal.json', ...readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()];
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(readFileSync(new URL(file, dir)));
+  return hash.digest('hex').slice(0, 12);
 }
