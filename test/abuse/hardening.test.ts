@@ -136,6 +136,12 @@ describe('defaults', () => {
     ['a control character', 'a\u001bb@example.com'],
     ['a line break', 'a@example.com\nBcc: x@example.com'],
     ['a lone surrogate', 'a\ud800b@example.com'],
+    ['a line separator (U+2028)', 'a@example.com\u2028Bcc: x@example.com'],
+    ['a paragraph separator (U+2029)', 'a\u2029b@example.com'],
+    ['a bidi override (U+202E)', 'a\u202emoc.b@example.com'],
+    ['a bidi embedding (U+202A)', 'a\u202ab@example.com'],
+    ['a bidi isolate (U+2066)', 'a\u2066b@example.com'],
+    ['a bidi isolate end (U+2069)', 'a\u2069b@example.com'],
   ])('answers %s in any argument with ValidationError', async (_, bad) => {
     const email = await t.gql(CREATE_EMAIL_TOKEN, { userId: 'unique()', email: bad });
     expect(email.body.data!.createEmailToken.__typename).toBe('ValidationError');
