@@ -123,3 +123,20 @@ describe('operator templates (MAIL_TEMPLATES_DIR)', () => {
     await expect(startTestApp({ env: { MAIL_TEMPLATES_DIR: dir } })).rejects.toThrow(/text\.txt.*unknown placeholder \{\{nmae\}\}/);
   });
 });
+
+describe('the device line', () => {
+  it('carries no text the requester wrote into their User-Agent', async () => {
+    const hostile = [
+      'Mozilla/5.0 (Linux; Android 14.evil.example.com; K) Chrome/120.0.evil.example.com Safari/537.36',
+      'Mozilla/5.0 (compatible; Konqueror/4.evil.example.com; Linux)',
+      'Mozilla/5.0 (X11; Linux) Epiphany/Call 555-0100 evil.example.com',
+      'Mozilla/5.0 (X11; Linux) (Ubuntu/22.04.evil.example.com)',
+      'Mozilla/5.0 (X11; CrOS x86_64 14541.evil.example.com) Chrome/120.0',
+    ];
+    for (const ua of hostile) {
+      const mail = await mailIn({}, { 'user-agent': ua });
+      expect(mail.text).toContain('Requested from ');
+      expect(`${mail.text}${mail.html}`).not.toMatch(/evil|example\.com|555/);
+    }
+  });
+});
