@@ -1,11 +1,17 @@
 -- The fixed-window counters cannot be converted into sliding windows, and their keys hold plain email
 -- addresses: the limits start afresh.
 DELETE FROM "rate_limits";--> statement-breakpoint
+CREATE TABLE "guess_decoys" (
+	"slot" integer PRIMARY KEY NOT NULL,
+	"writes" bigint DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+INSERT INTO "guess_decoys" ("slot") SELECT generate_series(0, 1023);--> statement-breakpoint
 ALTER TABLE "rate_limits" ALTER COLUMN "expire" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "rate_limits" ADD COLUMN "hits" timestamp with time zone[] NOT NULL;--> statement-breakpoint
 ALTER TABLE "rate_limits" DROP COLUMN "points";--> statement-breakpoint
--- Counts one call against every limit of `p_limits` ([{key, points, seconds}]) at `p_now`, or against
--- none: answers 0 when the call was counted, otherwise the seconds until every refusing limit lets a
+-- Counts one call against every limit of `p_limits` ([{key, points, seconds}]; none: `[]`) at `p_now`,
+-- or against none: answers 0 when the call was counted, otherwise the seconds until every refusing limit lets a
 -- call through again. A limit counts a call only when fewer than `points` of its key's hits are newer
 -- than `p_now - seconds`, so no window of `seconds`, wherever it starts, holds more than `points`.
 -- A refused call changes nothing, and no count can go below zero: hits only age out.
@@ -17,6 +23,9 @@ LANGUAGE plpgsql AS $$
 DECLARE
   wait double precision;
 BEGIN
+  IF jsonb_array_length(p_limits) = 0 THEN
+    RETURN 0;
+  END IF;
   FOR pass IN 1..2 LOOP
     IF pass = 2 THEN
       -- Lock every key's row, in key order so that calls sharing keys cannot deadlock, then look

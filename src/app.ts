@@ -47,9 +47,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
   });
 
   // Stored in the database, so every instance sharing it counts against the same limits.
-  const rateLimits = config.rateLimits
-    ? createRateLimits({ db, config: config.rateLimits, authSecret: config.authSecret, clock })
-    : noRateLimits;
+  const rateLimits = config.rateLimits ? createRateLimits({ config: config.rateLimits, authSecret: config.authSecret }) : noRateLimits;
   const services: Services = {
     emailTokens: createEmailTokenService({
       tokens: createEmailTokenRepository(db),

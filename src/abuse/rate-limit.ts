@@ -1,26 +1,32 @@
-import { eq, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { RateLimit, RateLimitsConfig } from '../config.js';
-import { type Db, rowsOf } from '../db/client.js';
-import { rateLimitsTable } from '../db/schema.js';
 import { RateLimitError } from '../errors.js';
 import { rateLimitSubject } from '../lib/client-ip.js';
-import type { Clock } from '../lib/clock.js';
 import { keyedHash } from '../lib/crypto.js';
 
-/** The checks the login flow makes; `RATE_LIMIT=off` gives one that lets everything through. */
+/**
+ * What one call counts against, as the otpql_rate_limit() function of migration 0002 reads it:
+ * `[{key, points, seconds}]`, JSON. `[]` counts nothing.
+ */
+export type LimitCounts = string;
+
+/**
+ * The limits of the login flow. They are counted by the very statement that performs the call
+ * (`countedSql` inside the repository's SQL), so a call and its limits are one round trip and one
+ * commit: the limits cost no extra round trip, a refused call changes nothing, and a guess at a live
+ * code costs the database what a guess at no code costs (one commit either way: see Security).
+ */
 export interface RateLimits {
-  /** Counts a createEmailToken call, or throws RateLimitError and counts nothing. */
-  emailToken(email: string, ip: string | null): Promise<void>;
-  /** Counts a createSession call (one guess), or throws RateLimitError and counts nothing. */
-  sessionAttempt(userId: string, ip: string | null): Promise<void>;
-  /** A successful login forgives the client's earlier wrong guesses on that account. */
-  loginSucceeded(userId: string, ip: string | null): Promise<void>;
+  emailToken(email: string, ip: string | null): LimitCounts;
+  sessionAttempt(userId: string, ip: string | null): LimitCounts;
+  /** The key a successful login deletes (the client's earlier wrong guesses on that account), or null. */
+  forgivenByLogin(userId: string, ip: string | null): string | null;
 }
 
 export const noRateLimits: RateLimits = {
-  emailToken: async () => {},
-  sessionAttempt: async () => {},
-  loginSucceeded: async () => {},
+  emailToken: () => '[]',
+  sessionAttempt: () => '[]',
+  forgivenByLogin: () => null,
 };
 
 /** The limits by name; the name starts every key of the limit in `rate_limits`. */
@@ -47,45 +53,41 @@ export function rateLimitKeys(authSecret: string) {
   };
 }
 
-interface Count {
-  key: string;
-  limit: RateLimit;
+/**
+ * The limits as sliding windows in the database (`rate_limits`), so every instance on it counts
+ * together: at most `points` calls in ANY window of `durationSeconds`, not per fixed window.
+ */
+export function createRateLimits(options: { config: RateLimitsConfig; authSecret: string }): RateLimits {
+  const { config } = options;
+  const keys = rateLimitKeys(options.authSecret);
+  const counts = (list: Array<[string, RateLimit]>): LimitCounts =>
+    JSON.stringify(list.map(([key, limit]) => ({ key, points: limit.points, seconds: limit.durationSeconds })));
+  return {
+    emailToken: (email, ip) =>
+      counts([
+        [keys.email('emailTokenResend', email), config.emailTokenResend],
+        [keys.email('emailTokenEmail', email), config.emailTokenEmail],
+        [keys.ip('emailTokenIp', ip), config.emailTokenIp],
+      ]),
+    sessionAttempt: (userId, ip) =>
+      counts([
+        [keys.userIp(userId, ip), config.sessionUserIp],
+        [keys.ip('sessionIp', ip), config.sessionIp],
+      ]),
+    forgivenByLogin: (userId, ip) => keys.userIp(userId, ip),
+  };
 }
 
 /**
- * The limits of the login flow as sliding windows in the database (`rate_limits`), so every instance
- * on it counts together: at most `points` calls in ANY window of `durationSeconds`, not per fixed
- * window. One call is one statement (the otpql_rate_limit() function of migration 0002), which counts
- * it against all of its limits or, refused, against none.
+ * The SQL expression that counts `counts` at `now`: the seconds until the call could be counted,
+ * 0 when it was. Statements gate every write of theirs on it being 0.
  */
-export function createRateLimits(options: { db: Db; config: RateLimitsConfig; authSecret: string; clock: Clock }): RateLimits {
-  const { db, config, clock } = options;
-  const keys = rateLimitKeys(options.authSecret);
+export function countedSql(counts: LimitCounts, now: Date): SQL {
+  return sql`otpql_rate_limit(${counts}::jsonb, ${now.toISOString()}::timestamptz)`;
+}
 
-  async function count(counts: Count[]): Promise<void> {
-    const limits = JSON.stringify(counts.map((c) => ({ key: c.key, points: c.limit.points, seconds: c.limit.durationSeconds })));
-    const [row] = rowsOf<{ wait: number | string }>(
-      await db.execute(sql`SELECT otpql_rate_limit(${limits}::jsonb, ${clock.now().toISOString()}::timestamptz) AS wait`),
-    );
-    const wait = Number(row!.wait);
-    // retryAfter in whole seconds, rounded up: a client that waits that long is let through.
-    if (wait > 0) throw new RateLimitError(Math.max(1, Math.ceil(wait)));
-  }
-
-  return {
-    emailToken: (email, ip) =>
-      count([
-        { key: keys.email('emailTokenResend', email), limit: config.emailTokenResend },
-        { key: keys.email('emailTokenEmail', email), limit: config.emailTokenEmail },
-        { key: keys.ip('emailTokenIp', ip), limit: config.emailTokenIp },
-      ]),
-    sessionAttempt: (userId, ip) =>
-      count([
-        { key: keys.userIp(userId, ip), limit: config.sessionUserIp },
-        { key: keys.ip('sessionIp', ip), limit: config.sessionIp },
-      ]),
-    loginSucceeded: async (userId, ip) => {
-      await db.delete(rateLimitsTable).where(eq(rateLimitsTable.key, keys.userIp(userId, ip)));
-    },
-  };
+/** The answer to a call the limits refused; `wait` is what countedSql answered, in seconds. */
+export function rateLimitError(wait: number): RateLimitError {
+  // Whole seconds, rounded up: a client that waits that long is let through.
+  return new RateLimitError(Math.max(1, Math.ceil(wait)));
 }

@@ -1,4 +1,4 @@
-import type { RateLimits } from '../abuse/rate-limit.js';
+import { type RateLimits, rateLimitError } from '../abuse/rate-limit.js';
 import { UserBlockedError, UserConflictError } from '../errors.js';
 import { type Clock, addSeconds } from '../lib/clock.js';
 import { hmac, randomDigits, randomHex } from '../lib/crypto.js';
@@ -50,8 +50,6 @@ export function createEmailTokenService(deps: EmailTokenServiceDeps) {
     /** Finds or creates the account, replaces its code and queues the mail; does not wait for SMTP. */
     async createEmailToken(input: CreateEmailTokenInput, request: RequestInfo): Promise<Token> {
       const email = normalizeEmail(input.email);
-      // Before anything else: a refused call sends no mail and replaces no code.
-      await deps.rateLimits.emailToken(email, request.ip);
       const code = randomDigits(config.otp.length);
       const phrase = input.phrase ? randomPhrase() : null;
       const client = parseUserAgent(request.userAgent);
@@ -78,11 +76,16 @@ export function createEmailTokenService(deps: EmailTokenServiceDeps) {
         payload: sealedBox.seal(mail),
         now,
         expire,
+        // Counted in the statement itself: a refused call sends no mail and replaces no code.
+        limits: deps.rateLimits.emailToken(email, request.ip),
       };
       let result = await tokens.issue(issue);
-      // A concurrent first request for the same email won the insert: the account exists now.
-      if (result.kind === 'raced') result = await tokens.issue(issue);
+      // A concurrent first request for the same email won the insert: the account exists now. The
+      // call was counted already.
+      if (result.kind === 'raced') result = await tokens.issue({ ...issue, limits: '[]' });
       switch (result.kind) {
+        case 'limited':
+          throw rateLimitError(result.wait);
         case 'conflict':
           throw new UserConflictError();
         case 'blocked':

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { type LimitCounts, countedSql } from '../abuse/rate-limit.js';
 import { type Db, rowsOf } from '../db/client.js';
 
 export interface NewSession {
@@ -17,37 +18,60 @@ export interface NewSession {
 }
 
 export interface CodeAttempt {
-  tokenId: string;
-  secretHash: string;
-  status: 'active' | 'blocked';
-  email: string;
+  /** Seconds until the rate limits let this guess through; 0 when it was counted. */
+  wait: number;
+  /** The live code the guess is evaluated against; null when there is none (or the guess was refused). */
+  code: { tokenId: string; secretHash: string; status: 'active' | 'blocked'; email: string } | null;
 }
 
 export function createSessionRepository(db: Db) {
   return {
     /**
-     * Counts one guess against the user's live code and returns it for comparison. The increment and
-     * the cap are one atomic UPDATE, so concurrent guesses can never evaluate more than `maxAttempts`.
+     * Counts the guess against the rate limits and against the user's live code, and returns that
+     * code for comparison: one statement, whatever the code's state. The increment and the cap are
+     * one atomic UPDATE, so concurrent guesses can never evaluate more than `maxAttempts`. A guess
+     * that finds no live code writes its decoy slot instead (see guessDecoysTable): one row write
+     * and one commit either way, so the answer's time does not tell whether there was a code.
      */
-    async attempt(userId: string, now: Date, maxAttempts: number): Promise<CodeAttempt | null> {
-      const rows = rowsOf<{ token_id: string; secret_hash: string; status: 'active' | 'blocked'; email: string }>(
+    async attempt(userId: string, now: Date, maxAttempts: number, limits: LimitCounts, decoySlot: number): Promise<CodeAttempt> {
+      const at = now.toISOString();
+      const [row] = rowsOf<{
+        wait: number | string;
+        token_id: string | null;
+        secret_hash: string;
+        status: 'active' | 'blocked';
+        email: string;
+      }>(
         await db.execute(sql`
-          UPDATE tokens t SET attempts = t.attempts + 1
-          FROM users u
-          WHERE t.user_id = ${userId} AND u.id = t.user_id
-            AND t.expire > ${now.toISOString()}::timestamptz AND t.attempts < ${maxAttempts}
-          RETURNING t.id AS token_id, t.secret_hash, u.status, u.email`),
+          WITH limited AS (
+            SELECT ${countedSql(limits, now)} AS wait
+          ), attempt AS (
+            UPDATE tokens t SET attempts = t.attempts + 1
+            FROM users u
+            WHERE (SELECT wait FROM limited) = 0
+              AND t.user_id = ${userId} AND u.id = t.user_id
+              AND t.expire > ${at}::timestamptz AND t.attempts < ${maxAttempts}
+            RETURNING t.id AS token_id, t.secret_hash, u.status, u.email
+          ), decoy AS (
+            UPDATE guess_decoys SET writes = writes + 1
+            WHERE slot = ${decoySlot} AND (SELECT wait FROM limited) = 0 AND NOT EXISTS (SELECT 1 FROM attempt)
+          )
+          SELECT limited.wait, attempt.* FROM limited LEFT JOIN attempt ON true`),
       );
-      const row = rows[0];
-      return row ? { tokenId: row.token_id, secretHash: row.secret_hash, status: row.status, email: row.email } : null;
+      const { wait, token_id, secret_hash, status, email } = row!;
+      return {
+        wait: Number(wait),
+        code: token_id ? { tokenId: token_id, secretHash: secret_hash, status, email } : null,
+      };
     },
 
     /**
      * Consumes the code and opens the session in one statement: only the caller whose DELETE removed
      * the token gets a session, so of N concurrent right guesses exactly one wins. Marks the email
-     * verified and, past `limit` sessions (0 = unlimited), deletes the account's oldest ones.
+     * verified, past `limit` sessions (0 = unlimited) deletes the account's oldest ones, and forgives
+     * the client's earlier wrong guesses on the account (`forgivenKey`, the rate limit's key).
      */
-    async consumeAndCreate(tokenId: string, session: NewSession, limit: number): Promise<boolean> {
+    async consumeAndCreate(tokenId: string, session: NewSession, limit: number, forgivenKey: string | null): Promise<boolean> {
       const at = session.createdAt.toISOString();
       const rows = rowsOf<{ id: string }>(
         await db.execute(sql`
@@ -71,6 +95,8 @@ export function createSessionRepository(db: Db) {
               SELECT id FROM sessions WHERE user_id IN (SELECT id FROM verified)
               ORDER BY created_at DESC, id DESC OFFSET GREATEST(${limit} - 1, 0)
             )
+          ), forgiven AS (
+            DELETE FROM rate_limits WHERE key = ${forgivenKey} AND EXISTS (SELECT 1 FROM created)
           )
           SELECT id FROM created`),
       );

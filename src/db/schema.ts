@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -112,5 +112,16 @@ export const rateLimitsTable = pgTable(
   },
   (t) => [index('rate_limits_expire_idx').on(t.expire)],
 );
+
+/**
+ * What a guess writes when it finds no live code to count against, so that every guess costs the
+ * database one row write and its answer time does not tell whether the user has a live code (a
+ * guess at a live code writes the code's attempt counter). 1024 slots, picked by a keyed hash of the
+ * userId: concurrent guesses at one user wait on one row, as they would on a live code's.
+ */
+export const guessDecoysTable = pgTable('guess_decoys', {
+  slot: integer('slot').primaryKey(),
+  writes: bigint('writes', { mode: 'number' }).notNull().default(0),
+});
 
 export type UserRow = typeof usersTable.$inferSelect;
