@@ -14,6 +14,7 @@ import type { ResolvedConfig } from './config.js';
 import type { Db } from './db/client.js';
 import type { RequestContext, Services } from './graphql/context.js';
 import { hardeningPlugins } from './graphql/hardening.js';
+import { useCors } from './http/cors.js';
 import { schema } from './graphql/schema.js';
 import { clientIp } from './lib/client-ip.js';
 import { type Clock, systemClock } from './lib/clock.js';
@@ -70,6 +71,8 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Yoga's CORS reflects any origin with credentials: ours answers only the allowlist (useCors).
+    cors: false,
     logging: logger,
     // One operation per request: a batch would multiply what one request can ask for.
     batching: false,
@@ -79,6 +82,13 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
     // (measured by `npm run bench`), which a server that never shows GraphiQL should not pay.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     plugins: [
+      useCors({
+        origins: config.corsOrigins,
+        methods: ['GET', 'POST', 'OPTIONS'],
+        allowedHeaders: ['content-type', 'authorization', 'x-graphql-yoga-csrf', 'x-request-id'],
+        exposedHeaders: ['x-request-id'],
+        maxAgeSeconds: 7200,
+      }),
       ...hardeningPlugins({
         logger,
         production: config.production,
@@ -97,7 +107,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
         services,
         clientIp: clientIp(req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), config.trustProxy),
         userAgent: request.headers.get('user-agent') ?? '',
-        viewer: () => (viewer ??= services.account.authenticate(credentialOf(request, cookie.name))),
+        viewer: () => (viewer ??= services.account.authenticate(credentialOf(request, cookie))),
         setSessionCookie: (secret, expire) =>
           queueCookie(request, sessionCookie(request, cookie, secret, (expire.getTime() - clock.now().getTime()) / 1000)),
         clearSessionCookie: () => queueCookie(request, sessionCookie(request, cookie, '', 0)),

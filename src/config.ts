@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type CorsOrigins, DEVELOPMENT_ORIGINS, parseCorsOrigins } from './http/cors.js';
 import { type TrustProxy, parseTrustProxy, parseTrustedAddress } from './lib/client-ip.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -48,6 +49,21 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z, a–z, 0–9, _ and -')
     .default('session'),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
+  COOKIE_DOMAIN: z
+    .string()
+    .regex(/^\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i, 'must be a domain name such as example.com')
+    .transform((d) => d.replace(/^\./, '').toLowerCase())
+    .optional(),
+  CORS_ORIGINS: z
+    .string()
+    .superRefine((v, ctx) => {
+      try {
+        parseCorsOrigins(v);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of origins: ${(error as Error).message}` });
+      }
+    })
+    .optional(),
   CLEANUP_INTERVAL_SECONDS: int(1, 86_400).default(3600),
   MAIL_WORKER: onOff.default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -100,7 +116,9 @@ export interface Config {
   };
   appName: string;
   otp: { length: number; ttlSeconds: number; maxAttempts: number };
-  session: { ttlSeconds: number; limit: number; cookie: { name: string; secure: boolean } };
+  session: { ttlSeconds: number; limit: number; cookie: { name: string; secure: boolean; domain: string | null } };
+  /** Origins whose pages may call the API with the user's credentials (CORS). */
+  corsOrigins: CorsOrigins;
   /** How often expired sessions and dead codes are deleted. */
   cleanupIntervalSeconds: number;
   /** Whether this process delivers queued mail (off when `npm run worker` runs it elsewhere). */
@@ -156,7 +174,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     session: {
       ttlSeconds: e.SESSION_TTL_SECONDS,
       limit: e.SESSION_LIMIT,
-      cookie: { name: e.SESSION_COOKIE, secure: e.COOKIE_SECURE === 'true' },
+      cookie: { name: e.SESSION_COOKIE, secure: e.COOKIE_SECURE === 'true', domain: e.COOKIE_DOMAIN ?? null },
     },
     mailWorker: e.MAIL_WORKER === 'on',
     cleanupIntervalSeconds: e.CLEANUP_INTERVAL_SECONDS,
@@ -176,5 +194,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY ? parseTrustProxy(e.TRUST_PROXY) : null,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     production: e.NODE_ENV === 'production',
+    // Unset: no cross-origin access in production; any port of this machine in development.
+    corsOrigins: parseCorsOrigins(e.CORS_ORIGINS ?? (e.NODE_ENV === 'production' ? '' : DEVELOPMENT_ORIGINS)),
   };
 }

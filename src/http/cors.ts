@@ -1,0 +1,100 @@
+import type { Plugin } from 'graphql-yoga';
+
+/**
+ * Which origins may read responses with the user's credentials: exact origins, or an origin with
+ * any port (`http://localhost:*`, for development servers whose port moves). Nothing else: no
+ * suffix or pattern matching, which is where allowlists usually leak (`evil-example.com`).
+ */
+export interface CorsOrigins {
+  exact: Set<string>;
+  anyPort: Set<string>;
+}
+
+/** Development's default: a page from any port of this machine. */
+export const DEVELOPMENT_ORIGINS = 'http://localhost:*,http://127.0.0.1:*,http://[::1]:*';
+
+/** Parses CORS_ORIGINS; throws a message naming the first entry that is not an origin. */
+export function parseCorsOrigins(value: string): CorsOrigins {
+  const origins: CorsOrigins = { exact: new Set(), anyPort: new Set() };
+  for (const entry of value.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const anyPort = /^(https?:\/\/[^/?#@]+):\*$/.exec(entry);
+    const origin = anyPort ? `${anyPort[1]}` : entry;
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      throw new Error(`"${entry}" is not an origin (scheme://host[:port])`);
+    }
+    // The origin must be written as the browser sends it: no path, no user, lower-case host.
+    const host = /^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/;
+    if (!/^https?:$/.test(url.protocol) || url.origin !== origin || !host.test(url.hostname) || (anyPort && url.port !== '')) {
+      throw new Error(`"${entry}" is not an origin as browsers send it (e.g. https://app.example.com or http://localhost:*)`);
+    }
+    (anyPort ? origins.anyPort : origins.exact).add(url.origin);
+  }
+  return origins;
+}
+
+export function isAllowedOrigin(origins: CorsOrigins, origin: string): boolean {
+  if (origins.exact.has(origin)) return true;
+  if (origins.anyPort.size === 0) return false;
+  try {
+    const url = new URL(origin);
+    return url.origin === origin && origins.anyPort.has(`${url.protocol}//${url.hostname}`);
+  } catch {
+    return false;
+  }
+}
+
+export interface CorsOptions {
+  origins: CorsOrigins;
+  /** Request headers an allowed page may send. */
+  allowedHeaders: string[];
+  /** Response headers an allowed page may read. */
+  exposedHeaders: string[];
+  methods: string[];
+  /** How long a browser may reuse a preflight's answer (Chromium caps it at 2 hours). */
+  maxAgeSeconds: number;
+}
+
+/**
+ * CORS for an allowlist (Yoga's own CORS reflects any origin, with credentials): an allowed origin
+ * gets its own origin back with credentials; any other gets no CORS header, so the browser keeps
+ * the response from the page, and its preflight fails, so a non-simple request is never sent.
+ */
+export function useCors(options: CorsOptions): Plugin {
+  const allowed = (request: Request) => {
+    const origin = request.headers.get('origin');
+    return origin !== null && isAllowedOrigin(options.origins, origin) ? origin : null;
+  };
+  const corsHeaders = (origin: string, preflight: boolean): Record<string, string> => ({
+    'access-control-allow-origin': origin,
+    'access-control-allow-credentials': 'true',
+    ...(preflight
+      ? {
+          'access-control-allow-methods': options.methods.join(', '),
+          'access-control-allow-headers': options.allowedHeaders.join(', '),
+          'access-control-max-age': String(options.maxAgeSeconds),
+        }
+      : { 'access-control-expose-headers': options.exposedHeaders.join(', ') }),
+  });
+  return {
+    onRequest({ request, endResponse, fetchAPI }) {
+      if (request.method !== 'OPTIONS') return;
+      const origin = allowed(request);
+      endResponse(
+        new fetchAPI.Response(null, {
+          status: 204,
+          headers: { 'content-length': '0', vary: 'Origin', ...(origin ? corsHeaders(origin, true) : {}) },
+        }),
+      );
+    },
+    onResponse({ request, response }) {
+      // Answers differ by Origin: a shared cache must not hand one origin's answer to another.
+      if (!response.headers.get('vary')?.includes('Origin')) response.headers.append('vary', 'Origin');
+      const origin = allowed(request);
+      if (!origin || request.method === 'OPTIONS') return;
+      for (const [name, value] of Object.entries(corsHeaders(origin, false))) response.headers.set(name, value);
+    },
+  };
+}
