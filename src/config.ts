@@ -49,8 +49,9 @@ const envSchema = z.object({
   CLEANUP_INTERVAL_SECONDS: int(1, 86_400).default(3600),
   MAIL_WORKER: onOff.default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  GRAPHIQL: onOff.default('on'),
-  INTROSPECTION: onOff.default('on'),
+  // Unset: on in development, off in production (see loadConfig).
+  GRAPHIQL: onOff.optional(),
+  INTROSPECTION: onOff.optional(),
   RATE_LIMIT: onOff.default('on'),
   RATE_LIMIT_EMAIL_TOKEN_RESEND: rate.default(rate.parse('1/60')),
   RATE_LIMIT_EMAIL_TOKEN_EMAIL: rate.default(rate.parse('10/3600')),
@@ -138,6 +139,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  // A production server shows a stranger neither the schema nor a console to explore it, unless the
+  // operator opts in; a development server shows both.
+  const enabled = (value: 'on' | 'off' | undefined) => (value ?? (production ? 'off' : 'on')) === 'on';
   return {
     port: e.PORT,
     host: e.HOST,
@@ -159,8 +164,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mailWorker: e.MAIL_WORKER === 'on',
     cleanupIntervalSeconds: e.CLEANUP_INTERVAL_SECONDS,
     logLevel: e.LOG_LEVEL,
-    graphiql: e.GRAPHIQL === 'on',
-    introspection: e.INTROSPECTION === 'on',
+    graphiql: enabled(e.GRAPHIQL),
+    introspection: enabled(e.INTROSPECTION),
     rateLimits:
       e.RATE_LIMIT === 'on'
         ? {
@@ -173,6 +178,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         : null,
     trustProxy: e.TRUST_PROXY ? parseTrustProxy(e.TRUST_PROXY) : null,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
-    production: e.NODE_ENV === 'production',
+    production,
   };
 }

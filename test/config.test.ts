@@ -37,6 +37,15 @@ describe('loadConfig', () => {
     expect(problems).toHaveLength(2);
   });
 
+  it('turns GraphiQL and introspection off in production unless the operator turns them on', () => {
+    expect(loadConfig({})).toMatchObject({ production: false, graphiql: true, introspection: true });
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ production: true, graphiql: false, introspection: false });
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'on' })).toMatchObject({ graphiql: true, introspection: false });
+    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'on' })).toMatchObject({ graphiql: false, introspection: true });
+    expect(loadConfig({ GRAPHIQL: 'off', INTROSPECTION: 'off' })).toMatchObject({ graphiql: false, introspection: false });
+    expect(problemsOf({ GRAPHIQL: 'yes' })).toEqual([expect.stringMatching(/^GRAPHIQL:/)]);
+  });
+
   it('accepts OTP_LENGTH from 6 to 10', () => {
     expect(loadConfig({ OTP_LENGTH: '10' }).otp.length).toBe(10);
     expect(problemsOf({ OTP_LENGTH: '11' })).toHaveLength(1);
