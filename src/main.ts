@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { createApp } from './app.js';
+import { createRequestHandler } from './http/request-handler.js';
 import { systemClock } from './lib/clock.js';
 import { startCleanup } from './maintenance/cleanup.js';
 import { listenForQueuedMail } from './mail/mail-delivery.js';
@@ -24,7 +25,7 @@ async function main() {
     maxAttempts: config.otp.maxAttempts,
   });
 
-  const server = createServer(app.yoga);
+  const server = createServer(createRequestHandler({ yoga: app.yoga, logger }));
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -2,6 +2,7 @@ import { type Server, createServer } from 'node:http';
 import { type Logger, pino } from 'pino';
 import { type App, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { createRequestHandler } from '../../src/http/request-handler.js';
 import { createManualClock } from '../../src/lib/clock.js';
 import { listenForQueuedMail } from '../../src/mail/mail-delivery.js';
 import { createSmtpMailer } from '../../src/mail/mailer.js';
@@ -92,7 +93,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const worker = options.worker ?? true;
   if (worker) app.mailWorker.start();
   const listening = worker ? await listenForQueuedMail(db, app.mailWorker.wake) : undefined;
-  const server: Server = createServer(app.yoga);
+  const server: Server = createServer(createRequestHandler({ yoga: app.yoga, logger }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`;
 
