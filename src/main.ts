@@ -1,10 +1,11 @@
 import { createServer } from 'node:http';
 import { createApp } from './app.js';
+import { exitOnStartupFailure, onShutdownSignal } from './entry-point.js';
 import { createRequestHandler } from './http/request-handler.js';
 import { systemClock } from './lib/clock.js';
 import { startCleanup } from './maintenance/cleanup.js';
 import { listenForQueuedMail } from './mail/mail-delivery.js';
-import { onShutdownSignal, openResources } from './startup.js';
+import { openResources } from './startup.js';
 
 /** The only place that reads the environment: config → resources → app → listen; signals. */
 async function main() {
@@ -44,4 +45,4 @@ async function main() {
   });
 }
 
-await main();
+await main().catch(exitOnStartupFailure);
