@@ -60,6 +60,7 @@ const envSchema = z.object({
   RATE_LIMIT_SESSION_IP: rate.default(rate.parse('300/3600')),
   TRUST_PROXY: trustProxy.optional(),
   BODY_LIMIT_BYTES: int(1024, 16 * 1024 * 1024).default(64 * 1024),
+  SHUTDOWN_TIMEOUT_SECONDS: int(1, 600).default(10),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -114,6 +115,8 @@ export interface Config {
   trustProxy: TrustProxy | null;
   /** Largest request body accepted; larger ones get 413. */
   bodyLimitBytes: number;
+  /** How long a stop waits for requests in flight before it destroys their connections. */
+  shutdownTimeoutSeconds: number;
 }
 
 /** The configuration once AUTH_SECRET is known (embedded mode may have generated it). */
@@ -178,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         : null,
     trustProxy: e.TRUST_PROXY ? parseTrustProxy(e.TRUST_PROXY) : null,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     production,
   };
 }

@@ -13,11 +13,21 @@ export function exitOnStartupFailure(error: unknown): never {
   process.exit(1);
 }
 
-/** Runs `shutdown` once, on the first SIGTERM or SIGINT, then exits with status 0 (1 if it failed). */
+/** Status of a process told twice to stop: it did not finish its shutdown (128 + SIGINT, as a shell reports ^C). */
+export const FORCED_EXIT_STATUS = 130;
+
+/**
+ * Runs `shutdown` on the first SIGTERM or SIGINT and exits with status 0 when it is done (1 if it
+ * failed). A second SIGTERM or SIGINT exits at once with FORCED_EXIT_STATUS: whoever sends it does
+ * not want to wait for the requests in flight.
+ */
 export function onShutdownSignal(logger: Logger, shutdown: () => Promise<void>): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn(`${signal} again: exiting now, without finishing the shutdown`);
+      process.exit(FORCED_EXIT_STATUS);
+    }
     stopping = true;
     logger.info(`${signal}: shutting down`);
     shutdown().then(
