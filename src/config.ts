@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PostgresTimeouts } from './db/client.js';
 import { type TrustProxy, parseTrustProxy, parseTrustedAddress } from './lib/client-ip.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -26,6 +27,10 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(5000),
+  DATABASE_LOCK_TIMEOUT_MS: int(0, 3_600_000).default(2000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(0, 3_600_000).default(10_000),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: int(1, 300).default(3),
   DATA_DIR: z.string().default('./.data'),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (try: openssl rand -base64 32)').optional(),
   SMTP_URL: z
@@ -88,6 +93,8 @@ export interface Config {
   port: number;
   host: string;
   database: { kind: 'postgres'; url: string } | { kind: 'embedded'; dataDir: string };
+  /** PostgreSQL only (PGlite does not enforce them). */
+  databaseTimeouts: Required<PostgresTimeouts>;
   /** Undefined only in embedded mode, where main.ts generates and keeps one in DATA_DIR. */
   authSecret: string | undefined;
   mail: {
@@ -150,6 +157,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'embedded', dataDir: e.DATA_DIR },
+    databaseTimeouts: {
+      statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      lockMs: e.DATABASE_LOCK_TIMEOUT_MS,
+      idleInTransactionMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      connectSeconds: e.DATABASE_CONNECT_TIMEOUT_SECONDS,
+    },
     authSecret: e.AUTH_SECRET,
     mail: {
       smtpUrl: e.SMTP_URL,

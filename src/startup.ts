@@ -55,7 +55,9 @@ export async function openResources(env: Record<string, string | undefined>, rol
     if (kept.created) logger.info(`Generated AUTH_SECRET, kept in ${config.database.dataDir}/auth-secret`);
   }
 
-  const database = await createDatabase(config.database);
+  const database = await createDatabase(
+    config.database.kind === 'postgres' ? { ...config.database, timeouts: config.databaseTimeouts } : config.database,
+  );
   try {
     await migrate(database);
   } catch (error) {

@@ -77,7 +77,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   // Templates first, as at start-up: a broken override fails before a database is made (and leaked).
   const early = loadConfig(env);
   const templates = await createTemplates({ appName: early.appName, dir: early.mail.templatesDir });
-  const db = options.db ?? (await createTestDatabase());
+  const db = options.db ?? (await createTestDatabase(early.databaseTimeouts));
   const mail = options.mail ?? (await startMailSink());
   const config = loadConfig({ SMTP_URL: mail.url, ...env });
   const clock = options.clock === 'running' ? createRunningClock() : createManualClock(new Date());

@@ -1,0 +1,79 @@
+import { type AddressInfo, type Server, type Socket, createServer } from 'node:net';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createDatabase } from '../../src/db/client.js';
+import { onPostgres } from '../helpers/database.js';
+import { TEST_AUTH_SECRET, type TestApp, startTestApp } from '../helpers/test-app.js';
+
+const ACCOUNT = '{ account { __typename } }';
+const timed = async <T>(work: Promise<T>) => {
+  const started = Date.now();
+  const result = await work;
+  return { result, ms: Date.now() - started };
+};
+
+describe.skipIf(!onPostgres)('database timeouts on PostgreSQL', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('sets the timeouts on every pooled connection, and not on the migrations client', async () => {
+    const settings = (sql: postgres.Sql) =>
+      sql`select current_setting('statement_timeout') as statement, current_setting('lock_timeout') as lock,
+                 current_setting('idle_in_transaction_session_timeout') as idle`.then((rows) => rows[0]);
+    expect(await settings(t.db.sql!)).toEqual({ statement: '5s', lock: '2s', idle: '10s' });
+    const migrations = t.db.openForMigrations!();
+    try {
+      expect(await settings(migrations.sql!)).toEqual({ statement: '0', lock: '0', idle: '0' });
+    } finally {
+      await migrations.close();
+    }
+  });
+});
+
+describe('an unreachable PostgreSQL', () => {
+  const CONNECT_TIMEOUT_SECONDS = 2;
+  const env = { DATABASE_CONNECT_TIMEOUT_SECONDS: String(CONNECT_TIMEOUT_SECONDS) };
+  // Accepts connections and never says a word: a hung server, or a firewall that swallows packets.
+  let silent: Server;
+  const held = new Set<Socket>();
+  let closedPort: number;
+  beforeAll(async () => {
+    silent = createServer((socket) => held.add(socket.on('error', () => {})));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+  });
+  afterAll(async () => {
+    for (const socket of held) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it.each([
+    ['a server that accepts and never answers', () => (silent.address() as AddressInfo).port, CONNECT_TIMEOUT_SECONDS * 1000],
+    ['a closed port', () => closedPort, 0],
+  ])('%s: a request answers a masked error within the connect timeout', async (_, port, atLeastMs) => {
+    const database = await createDatabase({
+      kind: 'postgres',
+      url: `postgres://otpql@127.0.0.1:${port()}/otpql`,
+      timeouts: loadConfig({ AUTH_SECRET: TEST_AUTH_SECRET, ...env }).databaseTimeouts,
+    });
+    const t = await startTestApp({ env, db: { ...database, destroy: () => database.close() }, worker: false });
+    try {
+      const { result, ms } = await timed(t.gql(ACCOUNT, undefined, { authorization: 'Bearer some-session' }));
+      console.info(`PostgreSQL unreachable (${_}): masked error after ${ms} ms`);
+      expect(result.body.errors?.[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(ms).toBeGreaterThanOrEqual(atLeastMs - 100);
+      // The connect timeout plus 2 s for a loaded machine; postgres.js waits 30 s by default.
+      expect(ms).toBeLessThan(CONNECT_TIMEOUT_SECONDS * 1000 + 2000);
+    } finally {
+      await t.close();
+      await database.close();
+    }
+  }, 60_000);
+});
