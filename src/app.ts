@@ -11,7 +11,7 @@ import { createAccountRepository } from './account/account.repository.js';
 import { createAccountService } from './account/account.service.js';
 import { credentialOf, queueCookie, sessionCookie, useQueuedCookies } from './account/session-cookie.js';
 import type { ResolvedConfig } from './config.js';
-import type { Db } from './db/client.js';
+import type { Database, Db } from './db/client.js';
 import type { RequestContext, Services } from './graphql/context.js';
 import { hardeningPlugins } from './graphql/hardening.js';
 import { schema } from './graphql/schema.js';
@@ -25,6 +25,8 @@ import type { Templates } from './mail/templates.js';
 export interface AppDeps {
   config: ResolvedConfig;
   db: Db;
+  /** Which database `db` is: PostgreSQL's pool is shared by many connections, PGlite is one. */
+  dbKind: Database['kind'];
   mailer: Mailer;
   /** Loaded at start-up (`createTemplates`), so a broken override stops the process before it serves. */
   templates: Templates;
@@ -35,7 +37,7 @@ export interface AppDeps {
 }
 
 /** Repositories → services → Yoga. No I/O of its own: tests build the same app on their own database. */
-export function createApp({ config, db, mailer, templates, logger, clock = systemClock, mailTuning }: AppDeps) {
+export function createApp({ config, db, dbKind, mailer, templates, logger, clock = systemClock, mailTuning }: AppDeps) {
   const { worker: mailWorker, counters: mailCounters, sealedBox } = createMailDelivery({
     db,
     mailer,
@@ -47,7 +49,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
   });
 
   // Stored in the database, so every instance sharing it counts against the same limits.
-  const rateLimits = config.rateLimits ? createRateLimits(db, config.rateLimits) : noRateLimits;
+  const rateLimits = config.rateLimits ? createRateLimits(db, dbKind, config.rateLimits) : noRateLimits;
   const services: Services = {
     emailTokens: createEmailTokenService({
       tokens: createEmailTokenRepository(db),

@@ -14,7 +14,7 @@ async function main() {
     logger.warn('RATE_LIMIT=off: codes can be guessed and mail flooded without limit (benchmarks and local experiments only).');
   }
 
-  const app = createApp({ config, db: database.db, mailer, templates, logger });
+  const app = createApp({ config, db: database.db, dbKind: database.kind, mailer, templates, logger });
   if (config.mailWorker) app.mailWorker.start();
   // Wakes this worker for mail queued by the other instances too (PostgreSQL only).
   const listening = config.mailWorker ? await listenForQueuedMail(database, app.mailWorker.wake) : undefined;

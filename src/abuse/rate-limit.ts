@@ -1,8 +1,9 @@
 import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimit, RateLimitsConfig } from '../config.js';
-import type { Db } from '../db/client.js';
+import type { Database, Db } from '../db/client.js';
 import { rateLimitsTable } from '../db/schema.js';
 import { RateLimitError } from '../errors.js';
+import { createBulkhead } from '../lib/bulkhead.js';
 
 /** The checks the login flow makes; `RATE_LIMIT=off` gives one that lets everything through. */
 export interface RateLimits {
@@ -20,25 +21,48 @@ export const noRateLimits: RateLimits = {
   loginSucceeded: async () => {},
 };
 
+/** The limiter calls the checks make, each one statement on `rate_limits`. */
+type Limiter = Pick<RateLimiterDrizzle, 'points' | 'get' | 'consume' | 'reward' | 'delete'>;
+
 interface Check {
-  limiter: RateLimiterDrizzle;
+  limiter: Limiter;
   key: string;
 }
+
+/**
+ * On PostgreSQL the limiters share the request pool (10 connections), and every anonymous call
+ * starts with them. With `rate_limits` locked, a flood of createEmailToken took every connection
+ * and `account`, which never reads that table, waited behind them. So the limiters may hold at most
+ * `slots` connections, and a call that finds none free within `maxWaitMs` (far beyond the ~1 ms a
+ * statement takes) fails, masked, instead of queueing: the rest of the pool stays free. PGlite has a
+ * single connection and nothing else to lock with: no cap there.
+ */
+export const RATE_LIMIT_STORE = { slots: 4, maxWaitMs: 1000 } as const;
 
 /**
  * The limits of issue 3 on rate-limiter-flexible's RateLimiterDrizzle, stored in `rate_limits` so
  * every instance on the database counts together. Each limiter's consume is one atomic upsert.
  */
-export function createRateLimits(db: Db, config: RateLimitsConfig): RateLimits {
+export function createRateLimits(db: Db, dbKind: Database['kind'], config: RateLimitsConfig): RateLimits {
+  const store = dbKind === 'postgres' ? createBulkhead({ name: 'rate-limit store', ...RATE_LIMIT_STORE }) : null;
+  const run = <T>(work: () => Promise<T>) => (store ? store.run(work) : work());
   // Each limiter also deletes rows expired for over an hour, every 5 minutes (an unref'd timer).
-  const limiter = (name: string, limit: RateLimit) =>
-    new RateLimiterDrizzle({
+  const limiter = (name: string, limit: RateLimit): Limiter => {
+    const drizzle = new RateLimiterDrizzle({
       storeClient: db,
       schema: rateLimitsTable,
       keyPrefix: name,
       points: limit.points,
       duration: limit.durationSeconds,
     });
+    return {
+      points: drizzle.points,
+      get: (key) => run(() => drizzle.get(key)),
+      consume: (key) => run(() => drizzle.consume(key)),
+      reward: (key) => run(() => drizzle.reward(key)),
+      delete: (key) => run(() => drizzle.delete(key)),
+    };
+  };
   const emailResend = limiter('email-token:email-resend', config.emailTokenResend);
   const emailHourly = limiter('email-token:email', config.emailTokenEmail);
   const emailIp = limiter('email-token:ip', config.emailTokenIp);

@@ -86,6 +86,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = createApp({
     config: { ...config, authSecret: config.authSecret! },
     db: db.db,
+    dbKind: db.kind,
     mailer,
     templates,
     logger,
