@@ -1,9 +1,9 @@
-import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FORCED_EXIT_STATUS } from '../src/entry-point.js';
 import { gracefulStopViolations, startKeepAliveLoad } from './helpers/keep-alive-load.js';
+import { startStuckRequest } from './helpers/raw-http.js';
 import { type ServerProcess, listeningUrl, spawnServer } from './helpers/server-process.js';
-import { eventually, sleep } from './helpers/wait.js';
+import { sleep } from './helpers/wait.js';
 
 const CLIENTS = 32;
 
@@ -22,7 +22,7 @@ describe('the server process (npm start)', () => {
       headers: { authorization: 'Bearer not-a-session' },
     });
     const abort = setTimeout(load.abort, 60_000);
-    await eventually('every client answered', () => new Set(load.requests.map((r) => r.client)).size === CLIENTS, 30_000);
+    await load.everyClientAnswered(30_000);
     await sleep(500);
     const before = load.requests.length;
 
@@ -48,9 +48,7 @@ describe('the server process (npm start)', () => {
     server = spawnServer({ SHUTDOWN_TIMEOUT_SECONDS: '60' });
     const port = Number(new URL(await listeningUrl(server)).port);
     // A body that never arrives keeps its request in flight: the first SIGTERM would wait 60 s.
-    const stuck = connect(port, '127.0.0.1');
-    stuck.on('error', () => {});
-    stuck.write('POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{');
+    const stuck = startStuckRequest(port);
     await sleep(300);
     server.child.kill('SIGTERM');
     await server.waitFor(/SIGTERM: shutting down/);
@@ -58,7 +56,7 @@ describe('the server process (npm start)', () => {
     const signalled = Date.now();
     server.child.kill('SIGTERM');
     const { code, ms } = await server.exited(signalled);
-    stuck.destroy();
+    stuck.socket.destroy();
     expect(code).toBe(FORCED_EXIT_STATUS);
     expect(ms).toBeLessThan(3000);
   }, 120_000);

@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { eventually } from './wait.js';
 
 export interface LoadRequest {
   client: number;
@@ -20,6 +21,11 @@ export interface KeepAliveLoad {
   done: Promise<LoadRequest[]>;
   /** Ends the loops after their current request (a server that never stops must not hang the test). */
   abort(): void;
+  /**
+   * Resolves once every client has had an answer, so all are connected: a connection still in the
+   * listen backlog when the server stops listening is reset by the kernel, which no server can answer.
+   */
+  everyClientAnswered(timeoutMs: number): Promise<void>;
   readonly requests: LoadRequest[];
 }
 
@@ -69,6 +75,9 @@ export function startKeepAliveLoad(options: { url: string; clients?: number; bod
     done,
     abort: () => {
       aborted = true;
+    },
+    everyClientAnswered: async (timeoutMs) => {
+      await eventually('every client answered', () => new Set(requests.filter((r) => !r.error).map((r) => r.client)).size === clients, timeoutMs);
     },
     requests,
   };

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { type Socket, connect } from 'node:net';
 
 export interface RawResponse {
   status: number;
@@ -24,4 +24,12 @@ export function rawRequest(port: number, request: string, timeoutMs = 10_000): P
       resolve({ status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0), head, body: split < 0 ? '' : text.slice(split + 4) });
     });
   });
+}
+
+/** A POST whose headers promise 100 bytes of body and only a few arrive: its request stays in flight. */
+export function startStuckRequest(port: number): { socket: Socket; closed: Promise<void> } {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  socket.write('POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":');
+  return { socket, closed: new Promise((resolve) => socket.on('close', () => resolve())) };
 }

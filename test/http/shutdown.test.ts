@@ -1,9 +1,9 @@
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gracefulStopViolations, startKeepAliveLoad } from '../helpers/keep-alive-load.js';
 import { captureLog } from '../helpers/log-capture.js';
+import { startStuckRequest } from '../helpers/raw-http.js';
 import { type TestApp, startTestApp } from '../helpers/test-app.js';
-import { eventually, sleep } from '../helpers/wait.js';
+import { sleep } from '../helpers/wait.js';
 
 const CLIENTS = 32;
 
@@ -27,9 +27,7 @@ describe('stopping the HTTP server', () => {
     });
     // Bounds the test if the server never stops (it kept serving before the fix).
     const abort = setTimeout(load.abort, 40_000);
-    // Every client connected and answered once: a connection still in the listen backlog when the
-    // server stops listening is reset by the kernel, which no server can answer.
-    await eventually('every client answered', () => new Set(load.requests.map((r) => r.client)).size === CLIENTS, 20_000);
+    await load.everyClientAnswered(20_000);
     await sleep(500);
     const before = load.requests.length;
     load.markStop();
@@ -58,16 +56,12 @@ describe('stopping the HTTP server with a request that never completes', () => {
   afterAll(() => t.close());
 
   it('destroys it after SHUTDOWN_TIMEOUT_SECONDS and says so', async () => {
-    // Headers promise 100 bytes of body, 10 arrive: the request stays in flight.
-    const stuck = connect(Number(new URL(t.url).port), '127.0.0.1');
-    stuck.on('error', () => {});
-    stuck.write('POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":');
-    const closed = new Promise<void>((resolve) => stuck.on('close', () => resolve()));
+    const stuck = startStuckRequest(t.http.port);
     await sleep(300);
     const started = Date.now();
     await t.http.stop();
     const stopMs = Date.now() - started;
-    await closed;
+    await stuck.closed;
     console.info(`stop with a stuck request, SHUTDOWN_TIMEOUT_SECONDS=2: ${stopMs} ms`);
     expect(stopMs).toBeGreaterThanOrEqual(1900);
     expect(stopMs).toBeLessThan(4000);
