@@ -73,11 +73,11 @@ function openPostgres({ url, max = 10, timeouts = {} }: Extract<DatabaseOptions,
     ...(timeouts.connectSeconds !== undefined ? { connect_timeout: timeouts.connectSeconds } : {}),
     connection: startupParameters(timeouts),
   });
-    // drizzle runs every query through `unsafe` with `prepare: false` unless it is a named prepared
-    // query, and postgres.js sends an unprepared statement with parameters in two round trips
-    // (Parse/Describe, then Bind/Execute) that PostgreSQL parses and plans each time. Our statements
-    // are few and fixed, so each is prepared once per connection and then costs one round trip
-    // (measured by `npm run bench`: 2 → 1 round trip per statement).
+  // drizzle runs every query through `unsafe` with `prepare: false` unless it is a named prepared
+  // query, and postgres.js sends an unprepared statement with parameters in two round trips
+  // (Parse/Describe, then Bind/Execute) that PostgreSQL parses and plans each time. Our statements
+  // are few and fixed, so each is prepared once per connection and then costs one round trip
+  // (measured by `npm run bench`: 2 → 1 round trip per statement).
   const unsafe = client.unsafe.bind(client);
   client.unsafe = ((query: string, args?: unknown[], options?: object) =>
     unsafe(query, args as never, { ...options, prepare: true })) as typeof client.unsafe;
