@@ -26,6 +26,7 @@ import type { Templates } from './mail/templates.js';
 export interface AppDeps {
   config: ResolvedConfig;
   db: Db;
+  /** Which database `db` is: PostgreSQL's pool is shared by many connections, PGlite is one. */
   mailer: Mailer;
   /** Loaded at start-up (`createTemplates`), so a broken override stops the process before it serves. */
   templates: Templates;

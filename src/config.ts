@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PostgresTimeouts } from './db/client.js';
 import { type CorsOrigins, DEVELOPMENT_ORIGINS, parseCorsOrigins } from './http/cors.js';
 import { type TrustProxy, parseTrustProxy, parseTrustedAddress } from './lib/client-ip.js';
 
@@ -29,6 +30,10 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(5000),
+  DATABASE_LOCK_TIMEOUT_MS: int(0, 3_600_000).default(2000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(0, 3_600_000).default(10_000),
+  DATABASE_CONNECT_TIMEOUT_SECONDS: int(1, 300).default(3),
   DATA_DIR: z.string().default('./.data'),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (try: openssl rand -base64 32)').optional(),
   SMTP_URL: z
@@ -67,8 +72,9 @@ const envSchema = z.object({
   CLEANUP_INTERVAL_SECONDS: int(1, 86_400).default(3600),
   MAIL_WORKER: onOff.default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  GRAPHIQL: onOff.default('on'),
-  INTROSPECTION: onOff.default('on'),
+  // Unset: on in development, off in production (see loadConfig).
+  GRAPHIQL: onOff.optional(),
+  INTROSPECTION: onOff.optional(),
   RATE_LIMIT: onOff.default('on'),
   RATE_LIMIT_EMAIL_TOKEN_RESEND: rate.default(rate.parse('1/60')),
   RATE_LIMIT_EMAIL_TOKEN_EMAIL: rate.default(rate.parse('10/3600')),
@@ -77,6 +83,7 @@ const envSchema = z.object({
   RATE_LIMIT_SESSION_IP: rate.default(rate.parse('300/3600')),
   TRUST_PROXY: trustProxy.optional(),
   BODY_LIMIT_BYTES: int(1024, 16 * 1024 * 1024).default(64 * 1024),
+  SHUTDOWN_TIMEOUT_SECONDS: int(1, 600).default(10),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -104,6 +111,8 @@ export interface Config {
   port: number;
   host: string;
   database: { kind: 'postgres'; url: string } | { kind: 'embedded'; dataDir: string };
+  /** PostgreSQL only (PGlite does not enforce them). */
+  databaseTimeouts: Required<PostgresTimeouts>;
   /** Undefined only in embedded mode, where main.ts generates and keeps one in DATA_DIR. */
   authSecret: string | undefined;
   mail: {
@@ -133,6 +142,8 @@ export interface Config {
   trustProxy: TrustProxy | null;
   /** Largest request body accepted; larger ones get 413. */
   bodyLimitBytes: number;
+  /** How long a stop waits for requests in flight before it destroys their connections. */
+  shutdownTimeoutSeconds: number;
 }
 
 /** The configuration once AUTH_SECRET is known (embedded mode may have generated it). */
@@ -158,10 +169,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  // A production server shows a stranger neither the schema nor a console to explore it, unless the
+  // operator opts in; a development server shows both.
+  const enabled = (value: 'on' | 'off' | undefined) => (value ?? (production ? 'off' : 'on')) === 'on';
   return {
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'embedded', dataDir: e.DATA_DIR },
+    databaseTimeouts: {
+      statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      lockMs: e.DATABASE_LOCK_TIMEOUT_MS,
+      idleInTransactionMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      connectSeconds: e.DATABASE_CONNECT_TIMEOUT_SECONDS,
+    },
     authSecret: e.AUTH_SECRET,
     mail: {
       smtpUrl: e.SMTP_URL,
@@ -179,8 +200,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mailWorker: e.MAIL_WORKER === 'on',
     cleanupIntervalSeconds: e.CLEANUP_INTERVAL_SECONDS,
     logLevel: e.LOG_LEVEL,
-    graphiql: e.GRAPHIQL === 'on',
-    introspection: e.INTROSPECTION === 'on',
+    graphiql: enabled(e.GRAPHIQL),
+    introspection: enabled(e.INTROSPECTION),
     rateLimits:
       e.RATE_LIMIT === 'on'
         ? {
@@ -193,8 +214,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         : null,
     trustProxy: e.TRUST_PROXY ? parseTrustProxy(e.TRUST_PROXY) : null,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
-    production: e.NODE_ENV === 'production',
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+    production,
     // Unset: no cross-origin access in production; any port of this machine in development.
-    corsOrigins: parseCorsOrigins(e.CORS_ORIGINS ?? (e.NODE_ENV === 'production' ? '' : DEVELOPMENT_ORIGINS)),
+    corsOrigins: parseCorsOrigins(e.CORS_ORIGINS ?? (production ? '' : DEVELOPMENT_ORIGINS)),
   };
 }

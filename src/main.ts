@@ -1,9 +1,11 @@
-import { createServer } from 'node:http';
 import { createApp } from './app.js';
+import { exitOnStartupFailure, onShutdownSignal } from './entry-point.js';
+import { startHttpServer } from './http/http-server.js';
+import { createRequestHandler } from './http/request-handler.js';
 import { systemClock } from './lib/clock.js';
 import { startCleanup } from './maintenance/cleanup.js';
 import { listenForQueuedMail } from './mail/mail-delivery.js';
-import { onShutdownSignal, openResources } from './startup.js';
+import { openResources } from './startup.js';
 
 /** The only place that reads the environment: config → resources → app → listen; signals. */
 async function main() {
@@ -24,17 +26,20 @@ async function main() {
     maxAttempts: config.otp.maxAttempts,
   });
 
-  const server = createServer(app.yoga);
-  server.listen(config.port, config.host, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info(
-      `otpql listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql (${database.kind} database)`,
-    );
+  const http = await startHttpServer({
+    handler: createRequestHandler({ yoga: app.yoga, logger }),
+    port: config.port,
+    host: config.host,
+    shutdownTimeoutMs: config.shutdownTimeoutSeconds * 1000,
+    logger,
   });
+  logger.info(
+    `otpql listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${http.port}/graphql (${database.kind} database)`,
+  );
 
+  // HTTP first: the requests in flight may still queue mail and use the database.
   onShutdownSignal(logger, async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await http.stop();
     cleanup.stop();
     await listening?.close();
     await app.mailWorker.stop();
@@ -43,4 +48,4 @@ async function main() {
   });
 }
 
-await main();
+await main().catch(exitOnStartupFailure);

@@ -37,6 +37,35 @@ describe('loadConfig', () => {
     expect(problems).toHaveLength(2);
   });
 
+  it('turns GraphiQL and introspection off in production unless the operator turns them on', () => {
+    expect(loadConfig({})).toMatchObject({ production: false, graphiql: true, introspection: true });
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ production: true, graphiql: false, introspection: false });
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'on' })).toMatchObject({ graphiql: true, introspection: false });
+    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'on' })).toMatchObject({ graphiql: false, introspection: true });
+    expect(loadConfig({ GRAPHIQL: 'off', INTROSPECTION: 'off' })).toMatchObject({ graphiql: false, introspection: false });
+    expect(problemsOf({ GRAPHIQL: 'yes' })).toEqual([expect.stringMatching(/^GRAPHIQL:/)]);
+  });
+
+  it('bounds database waits and the shutdown by default, and takes other bounds', () => {
+    expect(loadConfig({})).toMatchObject({
+      databaseTimeouts: { statementMs: 5000, lockMs: 2000, idleInTransactionMs: 10_000, connectSeconds: 3 },
+      shutdownTimeoutSeconds: 10,
+    });
+    const custom = loadConfig({
+      DATABASE_STATEMENT_TIMEOUT_MS: '0',
+      DATABASE_LOCK_TIMEOUT_MS: '500',
+      DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '60000',
+      DATABASE_CONNECT_TIMEOUT_SECONDS: '1',
+      SHUTDOWN_TIMEOUT_SECONDS: '30',
+    });
+    expect(custom).toMatchObject({
+      databaseTimeouts: { statementMs: 0, lockMs: 500, idleInTransactionMs: 60_000, connectSeconds: 1 },
+      shutdownTimeoutSeconds: 30,
+    });
+    const problems = problemsOf({ DATABASE_LOCK_TIMEOUT_MS: '-1', DATABASE_CONNECT_TIMEOUT_SECONDS: '0', SHUTDOWN_TIMEOUT_SECONDS: '0' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_CONNECT_TIMEOUT_SECONDS', 'DATABASE_LOCK_TIMEOUT_MS', 'SHUTDOWN_TIMEOUT_SECONDS']);
+  });
+
   it('accepts OTP_LENGTH from 6 to 10', () => {
     expect(loadConfig({ OTP_LENGTH: '10' }).otp.length).toBe(10);
     expect(problemsOf({ OTP_LENGTH: '11' })).toHaveLength(1);

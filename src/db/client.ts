@@ -13,11 +13,30 @@ export interface Database {
   kind: 'postgres' | 'embedded';
   /** The postgres.js client (PostgreSQL only): LISTEN/NOTIFY for the mail worker. */
   sql?: postgres.Sql;
+  /**
+   * PostgreSQL only: a second, small client on the same database with only the connect timeout, for
+   * migrations, which may run long and wait for another instance's (close it after use).
+   */
+  openForMigrations?(): Database;
   close(): Promise<void>;
 }
 
+/**
+ * Bounds on how long PostgreSQL work may wait, so a locked table, a runaway statement or an
+ * unreachable server fails a request fast instead of holding a pooled connection (and every request
+ * queued behind it) for minutes. Sent as startup parameters of each connection; 0 = no limit. Unset:
+ * the server's (or role's) own settings, and postgres.js's 30 s connect timeout.
+ */
+export interface PostgresTimeouts {
+  statementMs?: number;
+  lockMs?: number;
+  idleInTransactionMs?: number;
+  /** From opening the socket to the connection being ready (TCP, TLS, authentication). */
+  connectSeconds?: number;
+}
+
 export type DatabaseOptions =
-  | { kind: 'postgres'; url: string; max?: number }
+  | { kind: 'postgres'; url: string; max?: number; timeouts?: PostgresTimeouts }
   | { kind: 'embedded'; dataDir: string }
   | { kind: 'embedded'; pglite: PGlite };
 
@@ -26,26 +45,9 @@ export type DatabaseOptions =
  * PostgreSQL they would be ~46 MB of memory for nothing (measured by `npm run bench`).
  */
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.kind === 'postgres') {
-    const client = postgres(options.url, {
-      max: options.max ?? 10,
-      onnotice: () => {},
-    });
-    // drizzle runs every query through `unsafe` with `prepare: false` unless it is a named prepared
-    // query, and postgres.js sends an unprepared statement with parameters in two round trips
-    // (Parse/Describe, then Bind/Execute) that PostgreSQL parses and plans each time. Our statements
-    // are few and fixed, so each is prepared once per connection and then costs one round trip
-    // (measured by `npm run bench`: 2 → 1 round trip per statement).
-    const unsafe = client.unsafe.bind(client);
-    client.unsafe = ((query: string, args?: unknown[], options?: object) =>
-      unsafe(query, args as never, { ...options, prepare: true })) as typeof client.unsafe;
-    return {
-      db: drizzlePostgres(client, { schema }) as unknown as Db,
-      kind: 'postgres',
-      sql: client,
-      close: () => client.end({ timeout: 5 }),
-    };
-  }
+  if (options.kind === 'postgres') return openPostgres(options);
+  // PGlite takes no timeouts: it accepts statement_timeout but never enforces it (measured: a 200 ms
+  // timeout let pg_sleep(1) and a 20 s query finish), and it has no other connection to lock with.
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   let pglite: PGlite;
   if ('pglite' in options) {
@@ -60,6 +62,47 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     kind: 'embedded',
     close: () => pglite.close(),
   };
+}
+
+function openPostgres({ url, max = 10, timeouts = {} }: Extract<DatabaseOptions, { kind: 'postgres' }>): Database {
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    // postgres.js runs this timer from the socket's connect() to the first ReadyForQuery, so it also
+    // ends a server that accepts the connection and never answers.
+    ...(timeouts.connectSeconds !== undefined ? { connect_timeout: timeouts.connectSeconds } : {}),
+    connection: startupParameters(timeouts),
+    // One statement in flight per connection. postgres.js otherwise pipelines new statements onto
+    // busy connections, behind statements that may wait for a lock: with rate_limits locked, 16
+    // blocked calls made an unrelated `account` read wait 14 s, queued behind them. Unpipelined, a
+    // statement waits in the client's queue for the first connection that frees up.
+    // (A documented option that postgres.js's type declarations leave out.)
+    ...({ max_pipeline: 1 } as object),
+  });
+  // drizzle runs every query through `unsafe` with `prepare: false` unless it is a named prepared
+  // query, and postgres.js sends an unprepared statement with parameters in two round trips
+  // (Parse/Describe, then Bind/Execute) that PostgreSQL parses and plans each time. Our statements
+  // are few and fixed, so each is prepared once per connection and then costs one round trip
+  // (measured by `npm run bench`: 2 → 1 round trip per statement).
+  const unsafe = client.unsafe.bind(client);
+  client.unsafe = ((query: string, args?: unknown[], options?: object) =>
+    unsafe(query, args as never, { ...options, prepare: true })) as typeof client.unsafe;
+  return {
+    db: drizzlePostgres(client, { schema }) as unknown as Db,
+    kind: 'postgres',
+    sql: client,
+    // Two connections: the migration lock is held on one while the migrator works on the other.
+    openForMigrations: () => openPostgres({ kind: 'postgres', url, max: 2, timeouts: { connectSeconds: timeouts.connectSeconds } }),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+function startupParameters(timeouts: PostgresTimeouts): Record<string, string> {
+  const parameters: Record<string, string> = {};
+  if (timeouts.statementMs !== undefined) parameters.statement_timeout = String(timeouts.statementMs);
+  if (timeouts.lockMs !== undefined) parameters.lock_timeout = String(timeouts.lockMs);
+  if (timeouts.idleInTransactionMs !== undefined) parameters.idle_in_transaction_session_timeout = String(timeouts.idleInTransactionMs);
+  return parameters;
 }
 
 /** `db.execute()` answers `{ rows }` on PGlite and an array on postgres.js. */

@@ -17,14 +17,21 @@ export async function migrate(database: Database): Promise<void> {
     await migratePglite(database.db as never, { migrationsFolder });
     return;
   }
-  // A session-level lock held on one reserved connection while the migrator works on the pool:
-  // a second instance blocks on its own pg_advisory_lock until the first has finished.
-  const reserved = await database.sql!.reserve();
+  // Not on the request pool: its statement and lock timeouts would cut a long migration short, and
+  // a second instance's wait for the first one's lock.
+  const own = database.openForMigrations!();
   try {
-    await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
-    await migratePostgres(database.db as never, { migrationsFolder });
+    // A session-level lock held on one reserved connection while the migrator works on the other:
+    // a second instance blocks on its own pg_advisory_lock until the first has finished.
+    const reserved = await own.sql!.reserve();
+    try {
+      await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migratePostgres(own.db as never, { migrationsFolder });
+    } finally {
+      await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+      reserved.release();
+    }
   } finally {
-    await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`;
-    reserved.release();
+    await own.close();
   }
 }

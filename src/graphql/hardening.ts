@@ -10,6 +10,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
+import { useJsonParamErrors } from './json-params.js';
 
 /**
  * Limits on the document, measured against the schema's real operations: GraphiQL's introspection
@@ -39,6 +40,7 @@ export function hardeningPlugins(options: HardeningOptions): Plugin[] {
   return [
     useRequestId(),
     useBodyLimit(options.bodyLimitBytes),
+    useJsonParamErrors(),
     maxTokensPlugin({ n: limits.maxTokens }),
     maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: false }),
     maxAliasesPlugin({ n: limits.maxAliases }),

@@ -1,5 +1,6 @@
 import { systemClock } from '../lib/clock.js';
-import { onShutdownSignal, openResources } from '../startup.js';
+import { exitOnStartupFailure, onShutdownSignal } from '../entry-point.js';
+import { openResources } from '../startup.js';
 import { createMailDelivery, listenForQueuedMail } from './mail-delivery.js';
 
 /**
@@ -30,4 +31,4 @@ async function main() {
   });
 }
 
-await main();
+await main().catch(exitOnStartupFailure);

@@ -19,6 +19,9 @@ export interface CleanupResult {
  */
 export async function cleanupExpired(db: Db, now: Date, maxAttempts: number): Promise<CleanupResult | null> {
   return db.transaction(async (tx) => {
+    // Not bound by the request pool's 5 s statement timeout (DATABASE_STATEMENT_TIMEOUT_MS): the first
+    // round after a long pause may have many rows to delete, and a round cut short would keep failing.
+    await tx.execute(sql`set local statement_timeout = '60s'`);
     const [lock] = await tx
       .select({ got: sql<boolean>`pg_try_advisory_xact_lock(${CLEANUP_LOCK})` })
       .from(sql`(select 1) as one`);

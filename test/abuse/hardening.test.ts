@@ -164,10 +164,10 @@ describe('defaults', () => {
   });
 });
 
-describe('production, with introspection and GraphiQL off', () => {
+describe('production defaults: no introspection, no GraphiQL', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ env: { NODE_ENV: 'production', INTROSPECTION: 'off', GRAPHIQL: 'off' } });
+    t = await startTestApp({ env: { NODE_ENV: 'production' } });
   });
   afterAll(() => t.close());
 
@@ -186,6 +186,24 @@ describe('production, with introspection and GraphiQL off', () => {
 
   it('serves no GraphiQL page', async () => {
     const res = await fetch(t.url, { headers: { accept: 'text/html' } });
+    expect(res.headers.get('content-type') ?? '').not.toMatch(/html/);
     expect(await res.text()).not.toMatch(/graphiql/i);
+  });
+});
+
+describe('production, with GRAPHIQL=on and INTROSPECTION=on', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { NODE_ENV: 'production', GRAPHIQL: 'on', INTROSPECTION: 'on' } });
+  });
+  afterAll(() => t.close());
+
+  it('answers introspection and serves GraphiQL when the operator opts in', async () => {
+    const res = await t.gql(GRAPHIQL_INTROSPECTION);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.__schema.mutationType.name).toBe('Mutation');
+    const page = await fetch(t.url, { headers: { accept: 'text/html' } });
+    expect(page.headers.get('content-type')).toMatch(/html/);
+    expect(await page.text()).toMatch(/graphiql/i);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
-import { type Database, createDatabase } from '../../src/db/client.js';
+import { type Database, type PostgresTimeouts, createDatabase } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 
 /** Set to run the suite on PostgreSQL; otherwise every test database is an in-memory PGlite. */
@@ -20,18 +20,19 @@ export interface TestDatabase extends Database {
 }
 
 /**
- * A fresh, migrated database for one test file. PostgreSQL: a new database, dropped afterwards.
+ * A fresh, migrated database for one test file. PostgreSQL: a new database, dropped afterwards, whose
+ * pool has `timeouts` (the app's configured ones when made by startTestApp).
  * PGlite: a clone of a migrated data directory dumped once per run (a fresh instance plus migrations
  * costs seconds, a clone about half a second).
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(timeouts?: PostgresTimeouts): Promise<TestDatabase> {
   if (TEST_DATABASE_URL) {
     const name = `otpql_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
     const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
     await admin.unsafe(`CREATE DATABASE ${name}`);
     const url = new URL(TEST_DATABASE_URL);
     url.pathname = `/${name}`;
-    const database = await createDatabase({ kind: 'postgres', url: url.toString() });
+    const database = await createDatabase({ kind: 'postgres', url: url.toString(), timeouts });
     await migrate(database);
     return {
       ...database,

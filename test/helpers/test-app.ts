@@ -1,7 +1,8 @@
-import { type Server, createServer } from 'node:http';
 import { type Logger, pino } from 'pino';
 import { type App, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { type HttpServer, startHttpServer } from '../../src/http/http-server.js';
+import { createRequestHandler } from '../../src/http/request-handler.js';
 import { createManualClock } from '../../src/lib/clock.js';
 import { listenForQueuedMail } from '../../src/mail/mail-delivery.js';
 import { createSmtpMailer } from '../../src/mail/mailer.js';
@@ -21,6 +22,8 @@ export interface GqlResponse<T = Record<string, any>> {
 export interface TestApp {
   app: App;
   url: string;
+  /** The HTTP server's lifecycle (close() stops it too). */
+  http: HttpServer;
   db: TestDatabase;
   mail: MailSink;
   clock: ReturnType<typeof createManualClock>;
@@ -74,7 +77,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   // Templates first, as at start-up: a broken override fails before a database is made (and leaked).
   const early = loadConfig(env);
   const templates = await createTemplates({ appName: early.appName, dir: early.mail.templatesDir });
-  const db = options.db ?? (await createTestDatabase());
+  const db = options.db ?? (await createTestDatabase(early.databaseTimeouts));
   const mail = options.mail ?? (await startMailSink());
   const config = loadConfig({ SMTP_URL: mail.url, ...env });
   const clock = options.clock === 'running' ? createRunningClock() : createManualClock(new Date());
@@ -92,9 +95,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const worker = options.worker ?? true;
   if (worker) app.mailWorker.start();
   const listening = worker ? await listenForQueuedMail(db, app.mailWorker.wake) : undefined;
-  const server: Server = createServer(app.yoga);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`;
+  const http = await startHttpServer({
+    handler: createRequestHandler({ yoga: app.yoga, logger }),
+    port: 0,
+    host: '127.0.0.1',
+    shutdownTimeoutMs: config.shutdownTimeoutSeconds * 1000,
+    logger,
+  });
+  const url = `http://127.0.0.1:${http.port}/graphql`;
 
   const gql: TestApp['gql'] = async (query, variables, headers) => {
     const response = await fetch(url, {
@@ -131,6 +139,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   return {
     app,
     url,
+    http,
     db,
     mail,
     clock,
@@ -138,7 +147,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     requestCode,
     login,
     async close() {
-      await new Promise((resolve) => server.close(resolve));
+      await http.stop();
       await listening?.close();
       await app.mailWorker.stop();
       mailer.close();
