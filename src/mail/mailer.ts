@@ -24,11 +24,17 @@ function senderDomain(from: string): string {
   return /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
 }
 
+export interface SmtpMailerOptions {
+  /** Connections of the pool (nodemailer's default: 5). */
+  maxConnections?: number;
+}
+
 /** Nodemailer over one pooled SMTP connection set (smtp:// or smtps://, credentials in the URL). */
-export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
+export function createSmtpMailer(smtpUrl: string, from: string, options: SmtpMailerOptions = {}): Mailer {
   const transport = nodemailer.createTransport({
     url: smtpUrl,
     pool: true,
+    ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
     // nodemailer's defaults (2 min to connect, 10 min of silence) would let a hung server hold a
     // message past the worker's 30 s claim, and another worker would then send it a second time.
     connectionTimeout: 10_000,
