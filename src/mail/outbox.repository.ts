@@ -1,4 +1,4 @@
-import { and, eq, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../db/client.js';
 import { outboxTable } from '../db/schema.js';
 
@@ -16,13 +16,9 @@ export interface ClaimedMessage {
   expire: Date;
 }
 
-export function createOutboxRepository(db: Db) {
-  const finish = (id: string, status: 'sent' | 'dropped' | 'failed', now: Date) =>
-    db
-      .update(outboxTable)
-      .set({ status, payload: null, finishedAt: now })
-      .where(and(eq(outboxTable.id, id), eq(outboxTable.status, 'queued')));
+export type FinishedStatus = 'sent' | 'dropped' | 'failed';
 
+export function createOutboxRepository(db: Db) {
   return {
     /**
      * Takes up to `limit` due messages for `leaseSeconds`, the most recently due first. SKIP LOCKED
@@ -60,9 +56,17 @@ export function createOutboxRepository(db: Db) {
       return rows.map(({ expire_ms, ...r }) => ({ ...r, attempts: Number(r.attempts), expire: new Date(Number(expire_ms)) }));
     },
 
-    markSent: (id: string, now: Date) => finish(id, 'sent', now),
-    markDropped: (id: string, now: Date) => finish(id, 'dropped', now),
-    markFailed: (id: string, now: Date) => finish(id, 'failed', now),
+    /**
+     * Records the outcome of several messages in one statement (a worker finishes a whole batch at
+     * once: an UPDATE per message was most of its statements) and deletes their payloads.
+     */
+    async finish(ids: string[], status: FinishedStatus, now: Date): Promise<void> {
+      if (ids.length === 0) return;
+      await db
+        .update(outboxTable)
+        .set({ status, payload: null, finishedAt: now })
+        .where(and(inArray(outboxTable.id, ids), eq(outboxTable.status, 'queued')));
+    },
 
     async retryAt(id: string, at: Date): Promise<void> {
       await db.update(outboxTable).set({ nextAttemptAt: at }).where(eq(outboxTable.id, id));

@@ -68,22 +68,20 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
 
   const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
 
-  async function deliver(message: ClaimedMessage): Promise<void> {
-    const now = clock.now();
+  /**
+   * One claimed message: sends it, or says it is not worth sending. Sent and dropped messages are
+   * recorded by `deliver` for the whole batch; a failure is recorded here, with its retry or its log.
+   */
+  async function attempt(message: ClaimedMessage): Promise<'sent' | 'dropped' | undefined> {
     if (message.expired && message.attempts > 1) {
       // Earlier attempts failed and the code died meanwhile: a final failure, not a late send.
       await giveUp(message, message.attempts - 1, 'mail not delivered before its code expired');
-      return;
+      return undefined;
     }
-    if (message.expired || message.replaced || !message.payload) {
-      await outbox.markDropped(message.id, now);
-      counters.dropped++;
-      return;
-    }
+    if (message.expired || message.replaced || !message.payload) return 'dropped';
     try {
       await mailer.send(templates.render(sealedBox.open<LoginCodeMail>(message.payload)));
-      await outbox.markSent(message.id, clock.now());
-      counters.sent++;
+      return 'sent';
     } catch (error) {
       const next = addSeconds(clock.now(), retryDelaySeconds(message.attempts, base, max));
       // The SMTP reply, never the mail: nodemailer's messages carry the server's answer only.
@@ -98,12 +96,28 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         counters.retried++;
         logger.warn({ domain: domainOf(message.recipient), attempts: message.attempts, reason, retryAt: next }, 'mail delivery failed, will retry');
       }
+      return undefined;
     }
+  }
+
+  /**
+   * Sends a claimed batch, then records its sent and its dropped messages in one statement each.
+   * At-least-once still holds: a worker dying before that statement leaves sent messages queued, to
+   * be sent again once their lease ends (the window is the batch's send time instead of one send's).
+   */
+  async function deliver(batch: ClaimedMessage[]): Promise<void> {
+    const outcomes = await Promise.all(batch.map(attempt));
+    const idsOf = (outcome: 'sent' | 'dropped') => batch.filter((_, i) => outcomes[i] === outcome).map((m) => m.id);
+    const [sent, dropped] = [idsOf('sent'), idsOf('dropped')];
+    const now = clock.now();
+    await Promise.all([outbox.finish(sent, 'sent', now), outbox.finish(dropped, 'dropped', now)]);
+    counters.sent += sent.length;
+    counters.dropped += dropped.length;
   }
 
   /** A final failure: the payload is deleted, the recipient's domain (never the address or the code) logged. */
   async function giveUp(message: ClaimedMessage, attempts: number, what: string, reason?: string): Promise<void> {
-    await outbox.markFailed(message.id, clock.now());
+    await outbox.finish([message.id], 'failed', clock.now());
     counters.failed++;
     logger.error({ domain: domainOf(message.recipient), attempts, reason }, what);
   }
@@ -124,7 +138,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     while (running) {
       const batch = await outbox.claim(clock.now(), leaseSeconds, batchSize);
       if (batch.length === 0) return;
-      await Promise.all(batch.map(deliver));
+      await deliver(batch);
     }
   }
 
