@@ -4,7 +4,8 @@
  *   --db postgres|embedded   the worker's database (default postgres)
  *   --count 10000            mails in the backlog
  *   --runs 3                 drains measured, each on a fresh backlog; the median is the result
- *   --batch N --pool N       the worker's claim size and SMTP connections (default: otpql's defaults)
+ *   --pool N --batch N       SMTP connections and claim size (default: SMTP_MAX_CONNECTIONS's default,
+ *                            and the claim sized to it)
  *
  * This process is the worker, as `npm run worker` runs it (for `embedded`, PGlite runs in it too); the
  * SMTP sink is the load benchmark's, in its own process, so receiving mail costs the worker nothing.
@@ -15,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import postgres from 'postgres';
+import { loadConfig } from '../src/config.js';
 import { type Database, createDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { systemClock } from '../src/lib/clock.js';
@@ -34,6 +36,7 @@ const { values: args } = parseArgs({
   },
 });
 const count = Number(args.count);
+const pool = args.pool ? Number(args.pool) : loadConfig({}).mail.smtpMaxConnections;
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const authSecret = randomBytes(32).toString('base64');
 const dbName = `otpql_mailbench_${randomBytes(4).toString('hex')}`;
@@ -69,9 +72,7 @@ try {
   for (let run = 0; run < Number(args.runs); run++) {
     await database.db.execute(sql`TRUNCATE outbox, tokens, users CASCADE`);
     await queueBacklog(database.db, { authSecret, count, now: new Date() });
-    const mailer = createSmtpMailer(`smtp://127.0.0.1:${smtpPort}`, 'otpql <login@otpql.test>', {
-      ...(args.pool ? { maxConnections: Number(args.pool) } : {}),
-    });
+    const mailer = createSmtpMailer(`smtp://127.0.0.1:${smtpPort}`, 'otpql <login@otpql.test>', pool);
     const { worker, counters } = createMailDelivery({
       db: database.db,
       mailer,
@@ -105,7 +106,7 @@ try {
   }
   const median = (key: keyof (typeof results)[number]) => results.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(results.length / 2)]!;
   console.log(
-    `median (${args.db}, batch ${args.batch ?? 'default'}, pool ${args.pool ?? 'default'}): ${median('mailsPerS')} mails/s, ` +
+    `median (${args.db}, pool ${pool}, batch ${args.batch ?? pool}): ${median('mailsPerS')} mails/s, ` +
       `worker CPU ${median('workerCpuMsPerMail').toFixed(2)} ms/mail, PostgreSQL CPU ${median('pgCpuMsPerMail').toFixed(2)} ms/mail`,
   );
 } finally {

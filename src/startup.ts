@@ -59,7 +59,7 @@ export async function openResources(env: Record<string, string | undefined>, rol
   await migrate(database);
 
   const mailer = config.mail.smtpUrl
-    ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
+    ? createSmtpMailer(config.mail.smtpUrl, config.mail.from, config.mail.smtpMaxConnections)
     : createLogMailer(logger.child({ component: 'log-mailer' }));
   if (!config.mail.smtpUrl) logger.warn('SMTP_URL is not set: login codes are written to this log (development only).');
 

@@ -37,6 +37,13 @@ describe('loadConfig', () => {
     expect(problems).toHaveLength(2);
   });
 
+  it('opens 10 SMTP connections per worker unless told otherwise (1–100)', () => {
+    expect(loadConfig({}).mail.smtpMaxConnections).toBe(10);
+    expect(loadConfig({ SMTP_MAX_CONNECTIONS: '3' }).mail.smtpMaxConnections).toBe(3);
+    expect(problemsOf({ SMTP_MAX_CONNECTIONS: '0' })).toHaveLength(1);
+    expect(problemsOf({ SMTP_MAX_CONNECTIONS: '101' })).toHaveLength(1);
+  });
+
   it('accepts OTP_LENGTH from 6 to 10', () => {
     expect(loadConfig({ OTP_LENGTH: '10' }).otp.length).toBe(10);
     expect(problemsOf({ OTP_LENGTH: '11' })).toHaveLength(1);

@@ -23,7 +23,10 @@ export interface OutboxWorkerTuning {
   leaseSeconds?: number;
   /** Fallback poll when no wake-up arrives (PGlite, retries falling due). */
   pollMs?: number;
-  /** Messages claimed at once; at most the SMTP pool's 5 connections, so none waits in nodemailer's queue past its lease. */
+  /**
+   * Messages claimed at once. By default the mailer's concurrency (its SMTP connections), and never
+   * more: a message waiting in nodemailer's queue behind another's timeouts could outlive its lease.
+   */
   batchSize?: number;
   /** Back-off: first gap, and the cap of the gaps. */
   retryBaseSeconds?: number;
@@ -54,7 +57,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const { outbox, mailer, sealedBox, templates, clock, logger, counters } = options;
   const leaseSeconds = options.leaseSeconds ?? 30;
   const pollMs = options.pollMs ?? 1000;
-  const batchSize = options.batchSize ?? 5;
+  const batchSize = options.batchSize ?? mailer.concurrency;
   const base = options.retryBaseSeconds ?? 2;
   const max = options.retryMaxSeconds ?? 60;
   const retentionSeconds = options.retentionSeconds ?? 86_400;

@@ -78,7 +78,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const mail = options.mail ?? (await startMailSink());
   const config = loadConfig({ SMTP_URL: mail.url, ...env });
   const clock = options.clock === 'running' ? createRunningClock() : createManualClock(new Date());
-  const mailer = createSmtpMailer(config.mail.smtpUrl ?? mail.url, config.mail.from);
+  const mailer = createSmtpMailer(config.mail.smtpUrl ?? mail.url, config.mail.from, config.mail.smtpMaxConnections);
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const app = createApp({
     config: { ...config, authSecret: config.authSecret! },
