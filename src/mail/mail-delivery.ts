@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database, Db } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
+import { redactedError } from '../lib/redact.js';
 import { createSealedBox } from '../lib/sealed-box.js';
 import type { Mailer } from './mailer.js';
 import { createOutboxRepository } from './outbox.repository.js';
@@ -32,7 +33,9 @@ export function createMailDelivery({ db, mailer, templates, authSecret, clock, l
     sealedBox,
     templates,
     clock,
-    logger: logger.child({ component: 'mail-worker' }),
+    // An error logged whole (`err`) may be nodemailer's, whose message, response and recipient
+    // fields hold the address: the worker's log keeps the domain only, whatever the root logger does.
+    logger: logger.child({ component: 'mail-worker' }, { serializers: { err: redactedError } }),
     counters,
   });
   return { worker, counters, sealedBox };

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { type Clock, addSeconds } from '../lib/clock.js';
+import { redactEmailAddresses } from '../lib/redact.js';
 import type { SealedBox } from '../lib/sealed-box.js';
 import type { LoginCodeMail } from './login-code.js';
 import { type Mailer, isPermanentFailure } from './mailer.js';
@@ -47,6 +48,15 @@ export interface OutboxWorkerOptions extends OutboxWorkerTuning {
   counters: MailCounters;
 }
 
+/**
+ * Why a send failed, for the log: nodemailer's message, which carries the server's reply and never
+ * the mail, with any address the server echoed (`550 5.1.1 <ada@example.com>: …`) cut to its domain,
+ * redacted before it is shortened so that no cut leaves half an address behind.
+ */
+function reasonOf(error: unknown): string {
+  return redactEmailAddresses(String((error as Error | null)?.message ?? error)).slice(0, 200);
+}
+
 /** Exponential back-off with jitter in [½, 1] of the step: 2, 4, 8 … capped. */
 export function retryDelaySeconds(attempt: number, base: number, max: number, random = Math.random): number {
   const step = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
@@ -87,8 +97,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       return 'sent';
     } catch (error) {
       const next = addSeconds(clock.now(), retryDelaySeconds(message.attempts, base, max));
-      // The SMTP reply, never the mail: nodemailer's messages carry the server's answer only.
-      const reason = (error as Error).message?.slice(0, 200);
+      const reason = reasonOf(error);
       if (isPermanentFailure(error)) {
         await giveUp(message, message.attempts, 'mail rejected permanently', reason);
       } else if (next >= message.expire) {
