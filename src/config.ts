@@ -51,6 +51,7 @@ const envSchema = z.object({
     .default('session'),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   CLEANUP_INTERVAL_SECONDS: int(1, 86_400).default(3600),
+  UNVERIFIED_ACCOUNT_TTL_SECONDS: int(3600, 10 * 365 * 86_400).default(7 * 86_400),
   MAIL_WORKER: onOff.default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHIQL: onOff.default('on'),
@@ -107,6 +108,8 @@ export interface Config {
   session: { ttlSeconds: number; limit: number; cookie: { name: string; secure: boolean } };
   /** How often expired sessions and dead codes are deleted. */
   cleanupIntervalSeconds: number;
+  /** Age after which an account never verified, with no session and no live code, is deleted. */
+  unverifiedAccountTtlSeconds: number;
   /** Whether this process delivers queued mail (off when `npm run worker` runs it elsewhere). */
   mailWorker: boolean;
   logLevel: Env['LOG_LEVEL'];
@@ -165,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     mailWorker: e.MAIL_WORKER === 'on',
     cleanupIntervalSeconds: e.CLEANUP_INTERVAL_SECONDS,
+    unverifiedAccountTtlSeconds: e.UNVERIFIED_ACCOUNT_TTL_SECONDS,
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL === 'on',
     introspection: e.INTROSPECTION === 'on',

@@ -22,6 +22,7 @@ async function main() {
     logger,
     intervalSeconds: config.cleanupIntervalSeconds,
     maxAttempts: config.otp.maxAttempts,
+    unverifiedAccountTtlSeconds: config.unverifiedAccountTtlSeconds,
   });
 
   const server = createServer(app.yoga);

@@ -18,7 +18,10 @@ export type IssueTokenResult =
   | { kind: 'issued'; userId: string }
   | { kind: 'blocked'; userId: string }
   | { kind: 'conflict' }
-  /** A concurrent call created the same email between our snapshot and our insert: try again. */
+  /**
+   * Try again: a concurrent call created the same email between our snapshot and our insert, or the
+   * cleanup deleted the abandoned account we found before our code's foreign-key check.
+   */
   | { kind: 'raced' };
 
 export function createEmailTokenRepository(db: Db) {
@@ -39,9 +42,11 @@ export function createEmailTokenRepository(db: Db) {
               ON CONFLICT (email) DO NOTHING
               RETURNING id, status
             ), account AS (
+              -- Not both: when the cleanup deleted the old account while our INSERT waited on it, our
+              -- snapshot still shows the old row, but the new one is the account now.
               SELECT id, status FROM new_user
               UNION ALL
-              SELECT id, status FROM users WHERE email = ${input.email}
+              SELECT id, status FROM users WHERE email = ${input.email} AND NOT EXISTS (SELECT 1 FROM new_user)
             ), token AS (
               INSERT INTO tokens (id, user_id, secret_hash, attempts, created_at, expire)
               SELECT ${input.tokenId}, id, ${input.secretHash}, 0, ${now}::timestamptz, ${expire}::timestamptz
@@ -63,7 +68,8 @@ export function createEmailTokenRepository(db: Db) {
         if (!account) return { kind: 'raced' };
         return { kind: account.status === 'active' ? 'issued' : 'blocked', userId: account.id };
       } catch (error) {
-        if (isUniqueViolation(error, 'users_pkey')) return { kind: 'conflict' };
+        if (isViolation(error, '23505', 'users_pkey')) return { kind: 'conflict' };
+        if (isViolation(error, '23503', 'tokens_user_id_users_id_fk')) return { kind: 'raced' };
         throw error;
       }
     },
@@ -72,10 +78,10 @@ export function createEmailTokenRepository(db: Db) {
 
 export type EmailTokenRepository = ReturnType<typeof createEmailTokenRepository>;
 
-/** 23505 on the named constraint; drizzle may wrap the driver's error in `cause`. */
-function isUniqueViolation(error: unknown, constraint: string): boolean {
+/** The SQLSTATE (23505 unique, 23503 foreign key) on the named constraint; drizzle may wrap the driver's error in `cause`. */
+function isViolation(error: unknown, sqlState: '23505' | '23503', constraint: string): boolean {
   for (let e = error as Record<string, unknown> | undefined; e; e = e.cause as Record<string, unknown> | undefined) {
-    if (e.code === '23505' && (e.constraint_name ?? e.constraint) === constraint) return true;
+    if (e.code === sqlState && (e.constraint_name ?? e.constraint) === constraint) return true;
   }
   return false;
 }
