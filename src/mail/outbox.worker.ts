@@ -116,15 +116,19 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
    * Sends a claimed batch, then records its sent and its dropped messages in one statement each.
    * At-least-once still holds: a worker dying before that statement leaves sent messages queued, to
    * be sent again once their lease ends (the window is the batch's send time instead of one send's).
+   * A failure recording one message's retry still lets the others' outcomes be recorded first.
    */
   async function deliver(batch: ClaimedMessage[]): Promise<void> {
-    const outcomes = await Promise.all(batch.map(attempt));
-    const idsOf = (outcome: 'sent' | 'dropped') => batch.filter((_, i) => outcomes[i] === outcome).map((m) => m.id);
+    const outcomes = await Promise.allSettled(batch.map(attempt));
+    const idsOf = (outcome: 'sent' | 'dropped') =>
+      batch.filter((_, i) => outcomes[i]?.status === 'fulfilled' && outcomes[i].value === outcome).map((m) => m.id);
     const [sent, dropped] = [idsOf('sent'), idsOf('dropped')];
     const now = clock.now();
     await Promise.all([outbox.finish(sent, 'sent', now), outbox.finish(dropped, 'dropped', now)]);
     counters.sent += sent.length;
     counters.dropped += dropped.length;
+    const failed = outcomes.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** A final failure: the payload is deleted, the recipient's domain (never the address or the code) logged. */
