@@ -22,6 +22,7 @@ CREATE FUNCTION otpql_rate_limit(p_limits jsonb, p_now timestamptz) RETURNS doub
 LANGUAGE plpgsql AS $$
 DECLARE
   wait double precision;
+  locked integer;
 BEGIN
   IF jsonb_array_length(p_limits) = 0 THEN
     RETURN 0;
@@ -29,13 +30,19 @@ BEGIN
   FOR pass IN 1..2 LOOP
     IF pass = 2 THEN
       -- Lock every key's row, in key order so that calls sharing keys cannot deadlock, then look
-      -- again: the first pass read a snapshot without locks.
-      INSERT INTO rate_limits (key, hits, expire)
-        SELECT i.key, '{}', p_now FROM jsonb_to_recordset(p_limits) AS i(key text) ORDER BY i.key
-        ON CONFLICT (key) DO NOTHING;
-      PERFORM 1 FROM rate_limits r
-        WHERE r.key IN (SELECT i.key FROM jsonb_to_recordset(p_limits) AS i(key text))
-        ORDER BY r.key FOR UPDATE;
+      -- again: the first pass read a snapshot without locks. A row the cleanup (or a forgiving
+      -- login) deletes between our insert and our lock is inserted again, so no count is lost.
+      LOOP
+        INSERT INTO rate_limits (key, hits, expire)
+          SELECT i.key, '{}', p_now FROM jsonb_to_recordset(p_limits) AS i(key text) ORDER BY i.key
+          ON CONFLICT (key) DO NOTHING;
+        SELECT count(*) INTO locked FROM (
+          SELECT 1 FROM rate_limits r
+          WHERE r.key IN (SELECT i.key FROM jsonb_to_recordset(p_limits) AS i(key text))
+          ORDER BY r.key FOR UPDATE
+        ) rows;
+        EXIT WHEN locked = jsonb_array_length(p_limits);
+      END LOOP;
     END IF;
     -- Pass 1 refuses without taking a lock: hits are only ever added (and leave with age), so a key
     -- seen full in any snapshot is full now, and a flood of refused calls neither writes nor queues.

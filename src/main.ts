@@ -24,6 +24,7 @@ async function main() {
     logger,
     intervalSeconds: config.cleanupIntervalSeconds,
     maxAttempts: config.otp.maxAttempts,
+    unverifiedAccountTtlSeconds: config.unverifiedAccountTtlSeconds,
   });
 
   const http = await startHttpServer({

@@ -1,4 +1,5 @@
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './lib/logger.js';
 import { type ResolvedConfig, loadConfig } from './config.js';
 import { type Database, createDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
@@ -31,10 +32,7 @@ export class StartupError extends Error {
 export async function openResources(env: Record<string, string | undefined>, role: 'server' | 'worker' = 'server'): Promise<Resources> {
   const config = loadConfig(env);
   // JSON lines for log collectors; readable lines (and the log mailer's mail) on a terminal.
-  const logger = pino({
-    level: config.logLevel,
-    ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } } : {}),
-  });
+  const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY });
   if (role === 'worker' && config.database.kind === 'embedded') {
     // PGlite's directory belongs to the server's process: a second process would corrupt it.
     throw new StartupError('npm run worker needs DATABASE_URL: the embedded database can only be used by the server itself.');
@@ -66,7 +64,7 @@ export async function openResources(env: Record<string, string | undefined>, rol
   }
 
   const mailer = config.mail.smtpUrl
-    ? createSmtpMailer(config.mail.smtpUrl, config.mail.from)
+    ? createSmtpMailer(config.mail.smtpUrl, config.mail.from, config.mail.smtpMaxConnections)
     : createLogMailer(logger.child({ component: 'log-mailer' }));
   if (!config.mail.smtpUrl) logger.warn('SMTP_URL is not set: login codes are written to this log (development only).');
 

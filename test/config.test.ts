@@ -66,6 +66,20 @@ describe('loadConfig', () => {
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_CONNECT_TIMEOUT_SECONDS', 'DATABASE_LOCK_TIMEOUT_MS', 'SHUTDOWN_TIMEOUT_SECONDS']);
   });
 
+  it('opens 10 SMTP connections per worker unless told otherwise (1–100)', () => {
+    expect(loadConfig({}).mail.smtpMaxConnections).toBe(10);
+    expect(loadConfig({ SMTP_MAX_CONNECTIONS: '3' }).mail.smtpMaxConnections).toBe(3);
+    expect(problemsOf({ SMTP_MAX_CONNECTIONS: '0' })).toHaveLength(1);
+    expect(problemsOf({ SMTP_MAX_CONNECTIONS: '101' })).toHaveLength(1);
+  });
+
+  it('deletes accounts never verified after 7 days unless told otherwise (an hour to 10 years)', () => {
+    expect(loadConfig({}).unverifiedAccountTtlSeconds).toBe(604_800);
+    expect(loadConfig({ UNVERIFIED_ACCOUNT_TTL_SECONDS: '3600' }).unverifiedAccountTtlSeconds).toBe(3600);
+    expect(problemsOf({ UNVERIFIED_ACCOUNT_TTL_SECONDS: '3599' })).toHaveLength(1);
+    expect(problemsOf({ UNVERIFIED_ACCOUNT_TTL_SECONDS: String(10 * 365 * 86_400 + 1) })).toHaveLength(1);
+  });
+
   it('accepts OTP_LENGTH from 6 to 10', () => {
     expect(loadConfig({ OTP_LENGTH: '10' }).otp.length).toBe(10);
     expect(problemsOf({ OTP_LENGTH: '11' })).toHaveLength(1);

@@ -80,9 +80,9 @@ export function createEmailTokenService(deps: EmailTokenServiceDeps) {
         limits: deps.rateLimits.emailToken(email, request.ip),
       };
       let result = await tokens.issue(issue);
-      // A concurrent first request for the same email won the insert: the account exists now. The
-      // call was counted already.
-      if (result.kind === 'raced') result = await tokens.issue({ ...issue, limits: '[]' });
+      // A concurrent first request for the same email won the insert (the account exists now), or the
+      // cleanup took the account away: once more, without counting the call twice.
+      if (result.kind === 'raced') result = await tokens.issue(result.counted ? { ...issue, limits: '[]' } : issue);
       switch (result.kind) {
         case 'limited':
           throw rateLimitError(result.wait);

@@ -91,6 +91,7 @@ export const outboxTable = pgTable(
     finishedAt: timestamptz('finished_at'),
   },
   (t) => [
+    // The claim scans it backwards from now: the most recently due message first.
     index('outbox_queued_idx').on(t.nextAttemptAt).where(sql`status = 'queued'`),
     index('outbox_finished_at_idx').on(t.finishedAt),
   ],

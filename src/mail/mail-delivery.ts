@@ -32,6 +32,8 @@ export function createMailDelivery({ db, mailer, templates, authSecret, clock, l
     sealedBox,
     templates,
     clock,
+    // An error logged whole (`err`) may be nodemailer's, whose message, response and recipient
+    // fields hold the address: the worker's log keeps the domain only, whatever the root logger does.
     logger: logger.child({ component: 'mail-worker' }),
     counters,
   });

@@ -10,6 +10,8 @@ export interface OutgoingMail {
 
 export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;
+  /** Messages it sends at once (the SMTP pool's connections): the worker keeps no more in flight. */
+  readonly concurrency: number;
   close(): void;
 }
 
@@ -24,11 +26,15 @@ function senderDomain(from: string): string {
   return /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
 }
 
-/** Nodemailer over one pooled SMTP connection set (smtp:// or smtps://, credentials in the URL). */
-export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
+/**
+ * Nodemailer over one pooled SMTP connection set (smtp:// or smtps://, credentials in the URL) of
+ * `maxConnections` connections (SMTP_MAX_CONNECTIONS).
+ */
+export function createSmtpMailer(smtpUrl: string, from: string, maxConnections: number): Mailer {
   const transport = nodemailer.createTransport({
     url: smtpUrl,
     pool: true,
+    maxConnections,
     // nodemailer's defaults (2 min to connect, 10 min of silence) would let a hung server hold a
     // message past the worker's 30 s claim, and another worker would then send it a second time.
     connectionTimeout: 10_000,
@@ -46,6 +52,7 @@ export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
         headers: { 'Auto-Submitted': 'auto-generated' },
       });
     },
+    concurrency: maxConnections,
     close: () => transport.close(),
   };
 }
@@ -60,6 +67,8 @@ export function createLogMailer(logger: Logger): Mailer {
         `Mail to ${mail.to} (log mailer: set SMTP_URL to send it)\n${rule}\nSubject: ${mail.subject}\n\n${mail.text.trimEnd()}\n${rule}`,
       );
     },
+    // Writing a log line is not worth sending in parallel.
+    concurrency: 1,
     close: () => {},
   };
 }

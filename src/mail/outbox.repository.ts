@@ -1,4 +1,4 @@
-import { and, eq, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../db/client.js';
 import { outboxTable } from '../db/schema.js';
 
@@ -16,18 +16,24 @@ export interface ClaimedMessage {
   expire: Date;
 }
 
-export function createOutboxRepository(db: Db) {
-  const finish = (id: string, status: 'sent' | 'dropped' | 'failed', now: Date) =>
-    db
-      .update(outboxTable)
-      .set({ status, payload: null, finishedAt: now })
-      .where(and(eq(outboxTable.id, id), eq(outboxTable.status, 'queued')));
+export type FinishedStatus = 'sent' | 'dropped' | 'failed';
 
+export function createOutboxRepository(db: Db) {
   return {
     /**
-     * Takes up to `limit` due messages for `leaseSeconds`. SKIP LOCKED lets several workers claim at
-     * once without taking the same row; moving next_attempt_at past the lease hides the message from
-     * other workers until then, and brings it back if this worker dies before finishing it.
+     * Takes up to `limit` due messages for `leaseSeconds`, the most recently due first. SKIP LOCKED
+     * lets several workers claim at once without taking the same row; moving next_attempt_at past the
+     * lease hides the message from other workers until then, and brings it back if this worker dies
+     * before finishing it.
+     *
+     * Most recently due first, because a login code is worth little after a minute: behind a backlog
+     * a fresh code (due when queued) goes out with the next claim instead of after everything queued
+     * before it, and so does a retry or an abandoned claim as it falls due; the oldest codes, worth
+     * least, wait, and one that expires meanwhile is dropped when claimed, never sent late. Not
+     * ORDER BY created_at DESC: with the condition on another column than the order, PostgreSQL
+     * planned a scan and sort of every due row per claim on a fresh table (PostgreSQL CPU per mail
+     * 0.55 → 1.0-1.2 ms in npm run bench:mail); here the range and the order are the index's one
+     * column, a backward scan that stops after `limit` rows whatever the statistics say.
      */
     async claim(now: Date, leaseSeconds: number, limit: number): Promise<ClaimedMessage[]> {
       const at = now.toISOString();
@@ -38,7 +44,7 @@ export function createOutboxRepository(db: Db) {
           WHERE o.id IN (
             SELECT id FROM outbox
             WHERE status = 'queued' AND next_attempt_at <= ${at}::timestamptz
-            ORDER BY next_attempt_at
+            ORDER BY next_attempt_at DESC
             LIMIT ${limit}
             FOR UPDATE SKIP LOCKED
           )
@@ -50,9 +56,17 @@ export function createOutboxRepository(db: Db) {
       return rows.map(({ expire_ms, ...r }) => ({ ...r, attempts: Number(r.attempts), expire: new Date(Number(expire_ms)) }));
     },
 
-    markSent: (id: string, now: Date) => finish(id, 'sent', now),
-    markDropped: (id: string, now: Date) => finish(id, 'dropped', now),
-    markFailed: (id: string, now: Date) => finish(id, 'failed', now),
+    /**
+     * Records the outcome of several messages in one statement (a worker finishes a whole batch at
+     * once: an UPDATE per message was most of its statements) and deletes their payloads.
+     */
+    async finish(ids: string[], status: FinishedStatus, now: Date): Promise<void> {
+      if (ids.length === 0) return;
+      await db
+        .update(outboxTable)
+        .set({ status, payload: null, finishedAt: now })
+        .where(and(inArray(outboxTable.id, ids), eq(outboxTable.status, 'queued')));
+    },
 
     async retryAt(id: string, at: Date): Promise<void> {
       await db.update(outboxTable).set({ nextAttemptAt: at }).where(eq(outboxTable.id, id));

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { type Clock, addSeconds } from '../lib/clock.js';
+import { redactEmailAddresses } from '../lib/redact.js';
 import type { SealedBox } from '../lib/sealed-box.js';
 import type { LoginCodeMail } from './login-code.js';
 import { type Mailer, isPermanentFailure } from './mailer.js';
@@ -23,7 +24,10 @@ export interface OutboxWorkerTuning {
   leaseSeconds?: number;
   /** Fallback poll when no wake-up arrives (PGlite, retries falling due). */
   pollMs?: number;
-  /** Messages claimed at once; at most the SMTP pool's 5 connections, so none waits in nodemailer's queue past its lease. */
+  /**
+   * Messages claimed at once. By default the mailer's concurrency (its SMTP connections), and never
+   * more: a message waiting in nodemailer's queue behind another's timeouts could outlive its lease.
+   */
   batchSize?: number;
   /** Back-off: first gap, and the cap of the gaps. */
   retryBaseSeconds?: number;
@@ -44,6 +48,15 @@ export interface OutboxWorkerOptions extends OutboxWorkerTuning {
   counters: MailCounters;
 }
 
+/**
+ * Why a send failed, for the log: nodemailer's message, which carries the server's reply and never
+ * the mail, with any address the server echoed (`550 5.1.1 <ada@example.com>: …`) cut to its domain,
+ * redacted before it is shortened so that no cut leaves half an address behind.
+ */
+function reasonOf(error: unknown): string {
+  return redactEmailAddresses(String((error as Error | null)?.message ?? error)).slice(0, 200);
+}
+
 /** Exponential back-off with jitter in [½, 1] of the step: 2, 4, 8 … capped. */
 export function retryDelaySeconds(attempt: number, base: number, max: number, random = Math.random): number {
   const step = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
@@ -54,7 +67,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const { outbox, mailer, sealedBox, templates, clock, logger, counters } = options;
   const leaseSeconds = options.leaseSeconds ?? 30;
   const pollMs = options.pollMs ?? 1000;
-  const batchSize = options.batchSize ?? 5;
+  const batchSize = options.batchSize ?? mailer.concurrency;
   const base = options.retryBaseSeconds ?? 2;
   const max = options.retryMaxSeconds ?? 60;
   const retentionSeconds = options.retentionSeconds ?? 86_400;
@@ -68,26 +81,23 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
 
   const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
 
-  async function deliver(message: ClaimedMessage): Promise<void> {
-    const now = clock.now();
+  /**
+   * One claimed message: sends it, or says it is not worth sending. Sent and dropped messages are
+   * recorded by `deliver` for the whole batch; a failure is recorded here, with its retry or its log.
+   */
+  async function attempt(message: ClaimedMessage): Promise<'sent' | 'dropped' | undefined> {
     if (message.expired && message.attempts > 1) {
       // Earlier attempts failed and the code died meanwhile: a final failure, not a late send.
       await giveUp(message, message.attempts - 1, 'mail not delivered before its code expired');
-      return;
+      return undefined;
     }
-    if (message.expired || message.replaced || !message.payload) {
-      await outbox.markDropped(message.id, now);
-      counters.dropped++;
-      return;
-    }
+    if (message.expired || message.replaced || !message.payload) return 'dropped';
     try {
       await mailer.send(templates.render(sealedBox.open<LoginCodeMail>(message.payload)));
-      await outbox.markSent(message.id, clock.now());
-      counters.sent++;
+      return 'sent';
     } catch (error) {
       const next = addSeconds(clock.now(), retryDelaySeconds(message.attempts, base, max));
-      // The SMTP reply, never the mail: nodemailer's messages carry the server's answer only.
-      const reason = (error as Error).message?.slice(0, 200);
+      const reason = reasonOf(error);
       if (isPermanentFailure(error)) {
         await giveUp(message, message.attempts, 'mail rejected permanently', reason);
       } else if (next >= message.expire) {
@@ -98,12 +108,32 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         counters.retried++;
         logger.warn({ domain: domainOf(message.recipient), attempts: message.attempts, reason, retryAt: next }, 'mail delivery failed, will retry');
       }
+      return undefined;
     }
+  }
+
+  /**
+   * Sends a claimed batch, then records its sent and its dropped messages in one statement each.
+   * At-least-once still holds: a worker dying before that statement leaves sent messages queued, to
+   * be sent again once their lease ends (the window is the batch's send time instead of one send's).
+   * A failure recording one message's retry still lets the others' outcomes be recorded first.
+   */
+  async function deliver(batch: ClaimedMessage[]): Promise<void> {
+    const outcomes = await Promise.allSettled(batch.map(attempt));
+    const idsOf = (outcome: 'sent' | 'dropped') =>
+      batch.filter((_, i) => outcomes[i]?.status === 'fulfilled' && outcomes[i].value === outcome).map((m) => m.id);
+    const [sent, dropped] = [idsOf('sent'), idsOf('dropped')];
+    const now = clock.now();
+    await Promise.all([outbox.finish(sent, 'sent', now), outbox.finish(dropped, 'dropped', now)]);
+    counters.sent += sent.length;
+    counters.dropped += dropped.length;
+    const failed = outcomes.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** A final failure: the payload is deleted, the recipient's domain (never the address or the code) logged. */
   async function giveUp(message: ClaimedMessage, attempts: number, what: string, reason?: string): Promise<void> {
-    await outbox.markFailed(message.id, clock.now());
+    await outbox.finish([message.id], 'failed', clock.now());
     counters.failed++;
     logger.error({ domain: domainOf(message.recipient), attempts, reason }, what);
   }
@@ -124,7 +154,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     while (running) {
       const batch = await outbox.claim(clock.now(), leaseSeconds, batchSize);
       if (batch.length === 0) return;
-      await Promise.all(batch.map(deliver));
+      await deliver(batch);
     }
   }
 

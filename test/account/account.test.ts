@@ -1,7 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowsOf } from '../../src/db/client.js';
-import { cleanupExpired } from '../../src/maintenance/cleanup.js';
 import { type TestApp, startTestApp } from '../helpers/test-app.js';
 
 const ACCOUNT = /* GraphQL */ `
@@ -173,27 +171,6 @@ describe('updateName', () => {
       const r = (await t.gql(UPDATE_NAME, { name: bad }, bearer(s.secret))).body.data!.updateName;
       expect(r.__typename).toBe('ValidationError');
       expect(r.issues[0].path).toEqual(['name']);
-    }
-  });
-});
-
-describe('cleanup', () => {
-  it('deletes expired sessions and dead codes, and nothing alive', async () => {
-    const c = await startTestApp({ env: { SESSION_TTL_SECONDS: '100', OTP_TTL_SECONDS: '50' } });
-    try {
-      const old = await c.login('old@example.com');
-      await c.requestCode('pending@example.com');
-      c.clock.advance(101);
-      const fresh = await c.login('fresh@example.com');
-      const live = await c.requestCode('live@example.com');
-      expect(await cleanupExpired(c.db.db, c.clock.now(), 5)).toEqual({ sessions: 1, tokens: 1 });
-      const ids = rowsOf<{ id: string }>(await c.db.db.execute(sql`SELECT id FROM sessions`)).map((r) => r.id);
-      expect(ids).toEqual([fresh.sessionId]);
-      expect(ids).not.toContain(old.sessionId);
-      const tokens = rowsOf<{ user_id: string }>(await c.db.db.execute(sql`SELECT user_id FROM tokens`));
-      expect(tokens.map((r) => r.user_id)).toEqual([live.userId]);
-    } finally {
-      await c.close();
     }
   });
 });

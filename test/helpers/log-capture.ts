@@ -1,4 +1,5 @@
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from '../../src/lib/logger.js';
 
 export interface CapturedLog {
   logger: Logger;
@@ -8,9 +9,9 @@ export interface CapturedLog {
   warnings(): CapturedLog['lines'];
 }
 
-/** A real pino logger writing into memory (synchronously), so a test can count what was logged. */
+/** The service's logger writing into memory (synchronously), so a test can count and read what was logged. */
 export function captureLog(level = 'info'): CapturedLog {
   const lines: CapturedLog['lines'] = [];
-  const logger = pino({ level }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  const logger = createLogger({ level, destination: { write: (line: string) => lines.push(JSON.parse(line)) } });
   return { logger, lines, warnings: () => lines.filter((l) => l.level === 40) };
 }

@@ -19,35 +19,46 @@ export interface MailSink {
   /** Waits for the next mail to `to` that was not returned before. */
   next(to: string, timeoutMs?: number): Promise<ReceivedMail>;
   /** Answers every message with this SMTP error code (e.g. 421 transient, 550 permanent) until cleared. */
-  reject(code: number | null): void;
-  /** Messages offered (DATA received), rejected ones included. */
+  reject(code: number | null, options?: Rejection): void;
+  /** Messages offered (DATA received, or the recipient rejected), rejected ones included. */
   readonly offered: number;
   /** Holds each message this long before answering (a slow server), until cleared. */
   delay(ms: number | null): void;
   close(): Promise<void>;
 }
 
+export interface Rejection {
+  /** The reply's text for this recipient; real servers echo the address (`<ada@example.com>: …`). */
+  message?: (recipient: string) => string;
+  /** Refuse the recipient (RCPT TO, where servers usually echo it) instead of the message (DATA). */
+  atRecipient?: boolean;
+}
+
 /** A real SMTP server on loopback receiving what nodemailer sends. */
 export async function startMailSink(port = 0): Promise<MailSink> {
   const messages: ReceivedMail[] = [];
   const taken = new Set<ReceivedMail>();
-  let rejectCode: number | null = null;
+  let rejection: (Rejection & { code: number }) | null = null;
+  const rejectionError = (recipient: string) =>
+    Object.assign(new Error(rejection!.message?.(recipient) ?? 'rejected by test sink'), { responseCode: rejection!.code });
   let delayMs: number | null = null;
   let offered = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onData(stream, _session, callback) {
+    onRcptTo(address, _session, callback) {
+      if (!rejection?.atRecipient) return callback();
+      offered++;
+      callback(rejectionError(address.address));
+    },
+    onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', async () => {
         offered++;
         if (delayMs) await new Promise((r) => setTimeout(r, delayMs!));
-        if (rejectCode) {
-          const error = Object.assign(new Error(`rejected by test sink`), { responseCode: rejectCode });
-          return callback(error);
-        }
+        if (rejection) return callback(rejectionError(session.envelope.rcptTo[0]?.address ?? ''));
         const parsed = await simpleParser(Buffer.concat(chunks));
         const text = parsed.text ?? '';
         messages.push({
@@ -81,8 +92,8 @@ export async function startMailSink(port = 0): Promise<MailSink> {
       }
       throw new Error(`no mail to ${to} within ${timeoutMs} ms`);
     },
-    reject(code) {
-      rejectCode = code;
+    reject(code, options = {}) {
+      rejection = code ? { ...options, code } : null;
     },
     get offered() {
       return offered;

@@ -1,4 +1,5 @@
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from '../../src/lib/logger.js';
 import { type App, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { type HttpServer, startHttpServer } from '../../src/http/http-server.js';
@@ -81,8 +82,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const mail = options.mail ?? (await startMailSink());
   const config = loadConfig({ SMTP_URL: mail.url, ...env });
   const clock = options.clock === 'running' ? createRunningClock() : createManualClock(new Date());
-  const mailer = createSmtpMailer(config.mail.smtpUrl ?? mail.url, config.mail.from);
-  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const mailer = createSmtpMailer(config.mail.smtpUrl ?? mail.url, config.mail.from, config.mail.smtpMaxConnections);
+  const logger = options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const app = createApp({
     config: { ...config, authSecret: config.authSecret! },
     db: db.db,

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { type Database, createDatabase, rowsOf } from '../../src/db/client.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { createMailDelivery, listenForQueuedMail } from '../../src/mail/mail-delivery.js';
@@ -39,7 +40,7 @@ describe.skipIf(!onPostgres)('several workers on one PostgreSQL', () => {
   /** A worker as another process would run it: its own connections, its own SMTP pool. */
   async function worker() {
     const database: Database = await createDatabase({ kind: 'postgres', url: t.db.url!, max: 4 });
-    const mailer = createSmtpMailer(t.mail.url, 'otpql <login@otpql.test>');
+    const mailer = createSmtpMailer(t.mail.url, 'otpql <login@otpql.test>', loadConfig({}).mail.smtpMaxConnections);
     const delivery = createMailDelivery({
       db: database.db,
       mailer,
