@@ -96,7 +96,13 @@ export function createSessionRepository(db: Db) {
               ORDER BY created_at DESC, id DESC OFFSET GREATEST(${limit} - 1, 0)
             )
           ), forgiven AS (
-            DELETE FROM rate_limits WHERE key = ${forgivenKey} AND EXISTS (SELECT 1 FROM created)
+            -- SKIP LOCKED: a concurrent guess from this client holds the key (and will wait for the
+            -- code's row, which this statement holds): waiting here would deadlock. Forgiving is a
+            -- courtesy, so a contended key simply stays.
+            DELETE FROM rate_limits WHERE key IN (
+              SELECT key FROM rate_limits WHERE key = ${forgivenKey} AND EXISTS (SELECT 1 FROM created)
+              FOR UPDATE SKIP LOCKED
+            )
           )
           SELECT id FROM created`),
       );

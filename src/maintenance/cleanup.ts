@@ -1,7 +1,7 @@
 import { lt, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { type Db, rowsOf } from '../db/client.js';
-import { rateLimitsTable, sessionsTable, tokensTable } from '../db/schema.js';
+import { sessionsTable, tokensTable } from '../db/schema.js';
 import { type Clock, addSeconds } from '../lib/clock.js';
 
 /** Distinct from the migration lock: one instance at a time cleans up, the others skip that round. */
@@ -60,7 +60,15 @@ export async function cleanupExpired(db: Db, { now, maxAttempts, unverifiedAccou
         RETURNING id`),
     );
     // A rate-limit key whose newest hit has left its window counts nothing any more.
-    const rateLimits = await tx.delete(rateLimitsTable).where(lt(rateLimitsTable.expire, now)).returning({ key: rateLimitsTable.key });
+    // SKIP LOCKED: a key a call holds is in use again, and waiting for it could deadlock with that
+    // call (which may wait for a code row deleted above).
+    const rateLimits = rowsOf<{ key: string }>(
+      await tx.execute(sql`
+        DELETE FROM rate_limits WHERE key IN (
+          SELECT key FROM rate_limits WHERE expire < ${at}::timestamptz FOR UPDATE SKIP LOCKED
+        )
+        RETURNING key`),
+    );
     return { sessions: sessions.length, tokens: tokens.length, users: users.length, rateLimits: rateLimits.length };
   });
 }
