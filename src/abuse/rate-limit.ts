@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { RateLimit, RateLimitsConfig } from '../config.js';
-import { RateLimitError } from '../errors.js';
+import type { RateLimit, RateLimitsConfig } from '../app/config.js';
+import { RateLimitError } from '../lib/errors.js';
 import { rateLimitSubject } from '../lib/client-ip.js';
 import { keyedHash } from '../lib/crypto.js';
 

@@ -1,7 +1,7 @@
 import { ZodError } from 'zod';
-import { SessionType } from '../auth/auth.graphql.js';
+import { SessionType } from '../login/login.graphql.js';
 import type { UserRow } from '../db/schema.js';
-import { NotFoundError, UnauthorizedError } from '../errors.js';
+import { NotFoundError, UnauthorizedError } from '../lib/errors.js';
 import { builder } from '../graphql/builder.js';
 import { NotFoundErrorType, UnauthorizedErrorType } from '../graphql/errors.graphql.js';
 import { safeString } from '../lib/validation.js';

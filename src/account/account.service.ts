@@ -1,4 +1,4 @@
-import { NotFoundError, UnauthorizedError } from '../errors.js';
+import { NotFoundError, UnauthorizedError } from '../lib/errors.js';
 import type { Clock } from '../lib/clock.js';
 import { sha256 } from '../lib/crypto.js';
 import type { AccountRepository, Viewer } from './account.repository.js';

@@ -1,7 +1,7 @@
 import type { Viewer } from '../account/account.repository.js';
 import type { AccountService } from '../account/account.service.js';
-import type { EmailTokenService } from '../auth/email-token.service.js';
-import type { SessionService } from '../auth/session.service.js';
+import type { EmailTokenService } from '../login/login.service.js';
+import type { SessionService } from '../sessions/session.service.js';
 
 export interface Services {
   emailTokens: EmailTokenService;

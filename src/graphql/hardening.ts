@@ -9,7 +9,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { AppError } from '../errors.js';
+import { AppError } from '../lib/errors.js';
 import { useJsonParamErrors } from './json-params.js';
 
 /**

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { type Clock, addSeconds } from '../lib/clock.js';
 import { redactEmailAddresses } from '../lib/redact.js';
 import type { SealedBox } from '../lib/sealed-box.js';
-import type { LoginCodeMail } from './login-code.js';
+import type { LoginCodeMail } from './login-code-mail.js';
 import { type Mailer, isPermanentFailure } from './mailer.js';
 import type { ClaimedMessage, OutboxRepository } from './outbox.repository.js';
 import type { Templates } from './templates.js';

@@ -3,7 +3,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pickLocale } from './locale.js';
-import type { LoginCodeMail } from './login-code.js';
+import type { LoginCodeMail } from './login-code-mail.js';
 import type { OutgoingMail } from './mailer.js';
 import en from './locales/en.js';
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { createLogger } from '../../src/lib/logger.js';
-import { type App, createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { type App, createApp } from '../../src/app/create-app.js';
+import { loadConfig } from '../../src/app/config.js';
 import { type HttpServer, startHttpServer } from '../../src/http/http-server.js';
 import { createRequestHandler } from '../../src/http/request-handler.js';
 import { createManualClock } from '../../src/lib/clock.js';

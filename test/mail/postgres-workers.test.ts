@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/app/config.js';
 import { type Database, createDatabase, rowsOf } from '../../src/db/client.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { createMailDelivery, listenForQueuedMail } from '../../src/mail/mail-delivery.js';
@@ -93,7 +93,7 @@ describe.skipIf(!onPostgres)('several workers on one PostgreSQL', () => {
     let child: ChildProcess;
     let output = '';
     beforeAll(async () => {
-      child = spawn(process.execPath, ['--import', 'tsx', 'src/mail/worker-main.ts'], {
+      child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
         env: {
           PATH: process.env.PATH,
           DATABASE_URL: t.db.url,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, it, expect } from 'vitest';
-import type { LoginCodeMail } from '../../src/mail/login-code.js';
+import type { LoginCodeMail } from '../../src/mail/login-code-mail.js';
 import { createTemplates, loadLocales } from '../../src/mail/templates.js';
 
 const mail: LoginCodeMail = {

@@ -1,7 +1,7 @@
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { builder } from './builder.js';
-import './errors.graphql.js';
-import '../auth/auth.graphql.js';
+import { builder } from '../graphql/builder.js';
+import '../graphql/errors.graphql.js';
+import '../login/login.graphql.js';
 import '../account/account.graphql.js';
 
 export const schema = builder.toSchema();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { PostgresTimeouts } from './db/client.js';
-import { type CorsOrigins, DEVELOPMENT_ORIGINS, parseCorsOrigins } from './http/cors.js';
-import { type TrustProxy, parseTrustProxy, parseTrustedAddress } from './lib/client-ip.js';
+import type { PostgresTimeouts } from '../db/client.js';
+import { type CorsOrigins, DEVELOPMENT_ORIGINS, parseCorsOrigins } from '../http/cors.js';
+import { type TrustProxy, parseTrustProxy, parseTrustedAddress } from '../lib/client-ip.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const onOff = z.enum(['on', 'off']);

@@ -1,14 +1,14 @@
 import { type RateLimits, rateLimitError } from '../abuse/rate-limit.js';
-import { UserBlockedError, UserConflictError } from '../errors.js';
+import { UserBlockedError, UserConflictError } from '../lib/errors.js';
 import { type Clock, addSeconds } from '../lib/clock.js';
 import { hmac, randomDigits, randomHex } from '../lib/crypto.js';
 import { randomPhrase } from '../lib/phrase.js';
 import type { SealedBox } from '../lib/sealed-box.js';
 import { parseUserAgent } from '../lib/user-agent.js';
 import { pickLocale } from '../mail/locale.js';
-import type { LoginCodeMail } from '../mail/login-code.js';
-import { normalizeEmail } from './auth.validation.js';
-import type { EmailTokenRepository } from './email-token.repository.js';
+import type { LoginCodeMail } from '../mail/login-code-mail.js';
+import { normalizeEmail } from './login.validation.js';
+import type { EmailTokenRepository } from './login.repository.js';
 
 export interface CreateEmailTokenInput {
   userId: string;

@@ -1,10 +1,10 @@
 import { type RateLimits, rateLimitError } from '../abuse/rate-limit.js';
-import { InvalidTokenError, UserBlockedError } from '../errors.js';
+import { InvalidTokenError, UserBlockedError } from '../lib/errors.js';
 import { type Clock, addSeconds } from '../lib/clock.js';
 import { digestsEqual, keyedHash, randomCredential, randomHex, sha256 } from '../lib/crypto.js';
 import { parseUserAgent } from '../lib/user-agent.js';
-import type { RequestInfo } from './email-token.service.js';
-import { codeHash } from './email-token.service.js';
+import type { RequestInfo } from '../login/login.service.js';
+import { codeHash } from '../login/login.service.js';
 import type { SessionRepository } from './session.repository.js';
 
 export interface Session {

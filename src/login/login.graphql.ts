@@ -1,10 +1,10 @@
-import { InvalidTokenError, RateLimitError, UserBlockedError, UserConflictError } from '../errors.js';
+import { InvalidTokenError, RateLimitError, UserBlockedError, UserConflictError } from '../lib/errors.js';
 import { builder } from '../graphql/builder.js';
 import type { RequestContext } from '../graphql/context.js';
 import { ZodError } from 'zod';
-import { emailSchema, localeSchema, secretSchema, userIdSchema } from './auth.validation.js';
-import type { Token } from './email-token.service.js';
-import type { Session } from './session.service.js';
+import { emailSchema, localeSchema, secretSchema, userIdSchema } from './login.validation.js';
+import type { Token } from './login.service.js';
+import type { Session } from '../sessions/session.service.js';
 
 export const TokenType = builder.objectRef<Token>('Token').implement({
   description: 'A login code was issued and its mail queued. The code itself is only in the mail.',
