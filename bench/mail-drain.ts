@@ -22,7 +22,7 @@ import { migrate } from '../src/db/migrate.js';
 import { systemClock } from '../src/lib/clock.js';
 import { createMailDelivery } from '../src/mail/mail-delivery.js';
 import { createSmtpMailer } from '../src/mail/mailer.js';
-import { createTemplates } from '../src/mail/templates.js';
+import { createTemplates } from '../src/mail/templates/templates.js';
 import { queueBacklog } from '../test/helpers/outbox-backlog.js';
 import { cpuMs, readyLine, startNode } from './lib/processes.js';
 

@@ -5,7 +5,7 @@ import { type Database, createDatabase } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
 import { loadOrCreateAuthSecret } from '../lib/auth-secret.js';
 import { type Mailer, createLogMailer, createSmtpMailer } from '../mail/mailer.js';
-import { type Templates, createTemplates } from '../mail/templates.js';
+import { type Templates, createTemplates } from '../mail/templates/templates.js';
 
 export interface Resources {
   config: ResolvedConfig;

@@ -1,15 +1,18 @@
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { type LimitCounts, countedSql } from '../abuse/rate-limit.js';
-import { type Db, rowsOf } from '../db/client.js';
+import type { Db } from '../db/client.js';
+import { parseRow } from '../db/rows.js';
+import { OUTBOX_CHANNEL } from '../mail/mail-delivery.js';
 
-export interface IssueTokenInput {
+export interface IssueInput {
   /** Id for the account if the email is new. */
-  newUserId: string;
+  newAccountId: string;
   email: string;
-  tokenId: string;
-  secretHash: string;
+  codeId: string;
+  codeHash: string;
   messageId: string;
-  /** The sealed mail payload for the outbox. */
+  /** The sealed mail for the outbox. */
   payload: string;
   now: Date;
   expire: Date;
@@ -17,10 +20,10 @@ export interface IssueTokenInput {
   limits: LimitCounts;
 }
 
-export type IssueTokenResult =
+export type IssueResult =
   | { kind: 'limited'; wait: number }
-  | { kind: 'issued'; userId: string }
-  | { kind: 'blocked'; userId: string }
+  | { kind: 'issued'; accountId: string }
+  | { kind: 'blocked'; accountId: string }
   | { kind: 'conflict' }
   /**
    * Try again: a concurrent call created the same email between our snapshot and our insert, or the
@@ -29,37 +32,68 @@ export type IssueTokenResult =
    */
   | { kind: 'raced'; counted: boolean };
 
-export function createEmailTokenRepository(db: Db) {
+const issueRow = z.object({
+  wait: z.coerce.number(),
+  id: z.string().nullable(),
+  status: z.enum(['active', 'blocked']).nullable(),
+  id_taken: z.boolean(),
+});
+
+export interface AttemptInput {
+  accountId: string;
+  now: Date;
+  maxAttempts: number;
+  limits: LimitCounts;
+  /** The decoy row (0–1023) this guess writes when there is no live code (see guessDecoysTable). */
+  decoySlot: number;
+}
+
+export interface Attempt {
+  /** Seconds until the rate limits let this guess through; 0 when it was counted. */
+  wait: number;
+  /** The live code the guess is evaluated against, with its account; null when there is none. */
+  code: { id: string; codeHash: string; status: 'active' | 'blocked'; email: string } | null;
+}
+
+const attemptRow = z.object({
+  wait: z.coerce.number(),
+  code_id: z.string().nullable(),
+  code_hash: z.string().nullable(),
+  status: z.enum(['active', 'blocked']).nullable(),
+  email: z.string().nullable(),
+});
+
+export function createLoginRepository(db: Db) {
   return {
     /**
      * One statement, so one round trip and one atomic unit: count the rate limits, find or create the
-     * account, replace its code (the unique user_id keeps one live code per user), and queue the mail
-     * in the outbox. Every write waits on the limits: a refused call writes nothing. It raises no
+     * account, replace its code (the unique user_id keeps one live code per account), and queue the
+     * mail in the outbox. Every write waits on the limits: a refused call writes nothing. It raises no
      * error for a taken id either (ON CONFLICT DO NOTHING), so that such a call is counted too.
      */
-    async issue(input: IssueTokenInput): Promise<IssueTokenResult> {
+    async issue(input: IssueInput): Promise<IssueResult> {
       const now = input.now.toISOString();
       const expire = input.expire.toISOString();
       try {
-        const [row] = rowsOf<{ wait: number | string; id: string | null; status: string | null; id_taken: boolean }>(
+        const row = parseRow(
           await db.execute(sql`
             WITH limited AS (
               SELECT ${countedSql(input.limits, input.now)} AS wait
-            ), new_user AS (
+            ), new_account AS (
               INSERT INTO users (id, email, created_at, updated_at, accessed_at)
-              SELECT ${input.newUserId}, ${input.email}, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz
+              SELECT ${input.newAccountId}, ${input.email}, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz
               WHERE (SELECT wait FROM limited) = 0
               ON CONFLICT DO NOTHING
               RETURNING id, status
             ), account AS (
               -- Not both: when the cleanup deleted the old account while our INSERT waited on it, our
               -- snapshot still shows the old row, but the new one is the account now.
-              SELECT id, status FROM new_user
+              SELECT id, status FROM new_account
               UNION ALL
-              SELECT id, status FROM users WHERE email = ${input.email} AND NOT EXISTS (SELECT 1 FROM new_user)
-            ), token AS (
+              SELECT id, status FROM users WHERE email = ${input.email} AND NOT EXISTS (SELECT 1 FROM new_account)
+            ), code AS (
               INSERT INTO tokens (id, user_id, secret_hash, attempts, created_at, expire)
-              SELECT ${input.tokenId}, id, ${input.secretHash}, 0, ${now}::timestamptz, ${expire}::timestamptz
+              SELECT ${input.codeId}, id, ${input.codeHash}, 0, ${now}::timestamptz, ${expire}::timestamptz
               FROM account WHERE status = 'active' AND (SELECT wait FROM limited) = 0
               ON CONFLICT (user_id) DO UPDATE SET id = excluded.id, secret_hash = excluded.secret_hash,
                 attempts = 0, created_at = excluded.created_at, expire = excluded.expire
@@ -67,20 +101,20 @@ export function createEmailTokenRepository(db: Db) {
             ), message AS (
               INSERT INTO outbox (id, token_id, recipient, payload, next_attempt_at, expire, created_at)
               SELECT ${input.messageId}, id, ${input.email}, ${input.payload}, ${now}::timestamptz, ${expire}::timestamptz, ${now}::timestamptz
-              FROM token
+              FROM code
               RETURNING id
             )
             SELECT limited.wait, account.id, account.status,
-                   EXISTS (SELECT 1 FROM users WHERE id = ${input.newUserId}) AS id_taken,
-                   (SELECT pg_notify('otpql_outbox', '') FROM message) AS notified
+                   EXISTS (SELECT 1 FROM users WHERE id = ${input.newAccountId}) AS id_taken,
+                   (SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM message) AS notified
             FROM limited LEFT JOIN account ON true`),
+          issueRow,
         );
-        const { wait, id, status, id_taken } = row!;
-        if (Number(wait) > 0) return { kind: 'limited', wait: Number(wait) };
-        if (id) return { kind: status === 'active' ? 'issued' : 'blocked', userId: id };
+        if (row.wait > 0) return { kind: 'limited', wait: row.wait };
+        if (row.id) return { kind: row.status === 'active' ? 'issued' : 'blocked', accountId: row.id };
         // No account by this email, and none was made: the id belongs to another email, or a
         // concurrent call created this email's account after our snapshot.
-        return id_taken ? { kind: 'conflict' } : { kind: 'raced', counted: true };
+        return row.id_taken ? { kind: 'conflict' } : { kind: 'raced', counted: true };
       } catch (error) {
         // The cleanup deleted the account between our snapshot and the code's foreign-key check.
         // The statement rolled back, its rate-limit count included.
@@ -88,10 +122,41 @@ export function createEmailTokenRepository(db: Db) {
         throw error;
       }
     },
+
+    /**
+     * Counts a guess against the rate limits and against the account's live code, and returns that
+     * code for comparison: one statement, whatever the code's state. The increment and the cap are one
+     * atomic UPDATE, so concurrent guesses can never evaluate more than `maxAttempts`. A guess that
+     * finds no live code writes its decoy slot instead: one row write and one commit either way, so
+     * the answer's time does not tell whether there was a code.
+     */
+    async attempt(input: AttemptInput): Promise<Attempt> {
+      const at = input.now.toISOString();
+      const row = parseRow(
+        await db.execute(sql`
+          WITH limited AS (
+            SELECT ${countedSql(input.limits, input.now)} AS wait
+          ), attempt AS (
+            UPDATE tokens t SET attempts = t.attempts + 1
+            FROM users u
+            WHERE (SELECT wait FROM limited) = 0
+              AND t.user_id = ${input.accountId} AND u.id = t.user_id
+              AND t.expire > ${at}::timestamptz AND t.attempts < ${input.maxAttempts}
+            RETURNING t.id AS code_id, t.secret_hash AS code_hash, u.status, u.email
+          ), decoy AS (
+            UPDATE guess_decoys SET writes = writes + 1
+            WHERE slot = ${input.decoySlot} AND (SELECT wait FROM limited) = 0 AND NOT EXISTS (SELECT 1 FROM attempt)
+          )
+          SELECT limited.wait, attempt.* FROM limited LEFT JOIN attempt ON true`),
+        attemptRow,
+      );
+      const { wait, code_id, code_hash, status, email } = row;
+      return { wait, code: code_id && code_hash && status && email ? { id: code_id, codeHash: code_hash, status, email } : null };
+    },
   };
 }
 
-export type EmailTokenRepository = ReturnType<typeof createEmailTokenRepository>;
+export type LoginRepository = ReturnType<typeof createLoginRepository>;
 
 /** The SQLSTATE (23503: foreign key) on the named constraint; drizzle may wrap the driver's error in `cause`. */
 function isViolation(error: unknown, sqlState: '23503', constraint: string): boolean {

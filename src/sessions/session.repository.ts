@@ -1,82 +1,58 @@
-import { sql } from 'drizzle-orm';
-import { type LimitCounts, countedSql } from '../abuse/rate-limit.js';
-import { type Db, rowsOf } from '../db/client.js';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { type Account, accountFromRow } from '../account/account.model.js';
+import type { Db } from '../db/client.js';
+import { parseRows } from '../db/rows.js';
+import { accountsTable, sessionsTable } from '../db/schema.js';
+import { type Session, sessionFromRow } from './session.model.js';
 
-export interface NewSession {
-  id: string;
-  userId: string;
-  secretHash: string;
-  createdAt: Date;
-  expire: Date;
-  provider: string;
-  providerUid: string;
-  factors: string[];
-  ip: string | null;
-  clientName: string | null;
-  osName: string | null;
-  deviceName: string | null;
+/** A session to open: a Session and its credential's hash. */
+export interface NewSession extends Session {
+  credentialHash: string;
 }
 
-export interface CodeAttempt {
-  /** Seconds until the rate limits let this guess through; 0 when it was counted. */
-  wait: number;
-  /** The live code the guess is evaluated against; null when there is none (or the guess was refused). */
-  code: { tokenId: string; secretHash: string; status: 'active' | 'blocked'; email: string } | null;
+export interface OpenWithCode {
+  /** The verified login code that opens the session: consumed by the same statement. */
+  codeId: string;
+  session: NewSession;
+  /** SESSION_LIMIT: past it the account's oldest sessions are deleted (0 = unlimited). */
+  limit: number;
+  /** The rate-limit key of the client's earlier wrong guesses on the account, forgiven on success. */
+  forgivenKey: string | null;
 }
+
+const openedRow = z.object({ id: z.string() });
 
 export function createSessionRepository(db: Db) {
+  // Every authenticated request runs it: built once, as drizzle's query builder showed up as a quarter
+  // of the `account` CPU profile when it rebuilt the SQL on each request.
+  const byCredential = db
+    .select({ sessionId: sessionsTable.id, account: accountsTable })
+    .from(sessionsTable)
+    .innerJoin(accountsTable, eq(accountsTable.id, sessionsTable.userId))
+    .where(
+      and(
+        eq(sessionsTable.credentialHash, sql.placeholder('credentialHash')),
+        gt(sessionsTable.expire, sql.placeholder('now')),
+        eq(accountsTable.status, 'active'),
+      ),
+    )
+    .limit(1)
+    .prepare('session_by_credential');
+
   return {
     /**
-     * Counts the guess against the rate limits and against the user's live code, and returns that
-     * code for comparison: one statement, whatever the code's state. The increment and the cap are
-     * one atomic UPDATE, so concurrent guesses can never evaluate more than `maxAttempts`. A guess
-     * that finds no live code writes its decoy slot instead (see guessDecoysTable): one row write
-     * and one commit either way, so the answer's time does not tell whether there was a code.
+     * Consumes the login code and opens the session in one statement: only the caller whose DELETE
+     * removed the code gets a session, so of N concurrent right guesses exactly one wins. Marks the
+     * email verified, past `limit` sessions deletes the account's oldest ones, and forgives the
+     * client's earlier wrong guesses on the account.
      */
-    async attempt(userId: string, now: Date, maxAttempts: number, limits: LimitCounts, decoySlot: number): Promise<CodeAttempt> {
-      const at = now.toISOString();
-      const [row] = rowsOf<{
-        wait: number | string;
-        token_id: string | null;
-        secret_hash: string;
-        status: 'active' | 'blocked';
-        email: string;
-      }>(
-        await db.execute(sql`
-          WITH limited AS (
-            SELECT ${countedSql(limits, now)} AS wait
-          ), attempt AS (
-            UPDATE tokens t SET attempts = t.attempts + 1
-            FROM users u
-            WHERE (SELECT wait FROM limited) = 0
-              AND t.user_id = ${userId} AND u.id = t.user_id
-              AND t.expire > ${at}::timestamptz AND t.attempts < ${maxAttempts}
-            RETURNING t.id AS token_id, t.secret_hash, u.status, u.email
-          ), decoy AS (
-            UPDATE guess_decoys SET writes = writes + 1
-            WHERE slot = ${decoySlot} AND (SELECT wait FROM limited) = 0 AND NOT EXISTS (SELECT 1 FROM attempt)
-          )
-          SELECT limited.wait, attempt.* FROM limited LEFT JOIN attempt ON true`),
-      );
-      const { wait, token_id, secret_hash, status, email } = row!;
-      return {
-        wait: Number(wait),
-        code: token_id ? { tokenId: token_id, secretHash: secret_hash, status, email } : null,
-      };
-    },
-
-    /**
-     * Consumes the code and opens the session in one statement: only the caller whose DELETE removed
-     * the token gets a session, so of N concurrent right guesses exactly one wins. Marks the email
-     * verified, past `limit` sessions (0 = unlimited) deletes the account's oldest ones, and forgives
-     * the client's earlier wrong guesses on the account (`forgivenKey`, the rate limit's key).
-     */
-    async consumeAndCreate(tokenId: string, session: NewSession, limit: number, forgivenKey: string | null): Promise<boolean> {
+    async openWithCode({ codeId, session, limit, forgivenKey }: OpenWithCode): Promise<boolean> {
       const at = session.createdAt.toISOString();
-      const rows = rowsOf<{ id: string }>(
+      const rows = parseRows(
         await db.execute(sql`
           WITH consumed AS (
-            DELETE FROM tokens WHERE id = ${tokenId} RETURNING user_id
+            DELETE FROM tokens WHERE id = ${codeId} RETURNING user_id
           ), verified AS (
             UPDATE users SET email_verification = true, updated_at = ${at}::timestamptz, accessed_at = ${at}::timestamptz
             WHERE id IN (SELECT user_id FROM consumed) AND status = 'active'
@@ -84,7 +60,7 @@ export function createSessionRepository(db: Db) {
           ), created AS (
             INSERT INTO sessions (id, user_id, secret_hash, created_at, updated_at, expire, provider, provider_uid,
                                   factors, ip, client_name, os_name, device_name)
-            SELECT ${session.id}, id, ${session.secretHash}, ${at}::timestamptz, ${at}::timestamptz,
+            SELECT ${session.id}, id, ${session.credentialHash}, ${at}::timestamptz, ${at}::timestamptz,
                    ${session.expire.toISOString()}::timestamptz, ${session.provider}, ${session.providerUid},
                    string_to_array(${session.factors.join(',')}, ','), ${session.ip}, ${session.clientName},
                    ${session.osName}, ${session.deviceName}
@@ -105,8 +81,51 @@ export function createSessionRepository(db: Db) {
             )
           )
           SELECT id FROM created`),
+        openedRow,
       );
       return rows.length === 1;
+    },
+
+    /**
+     * The session behind a credential, with its account, in one query on the unique index of the
+     * credential's SHA-256. Expired sessions and blocked accounts find nothing, like an unknown one.
+     */
+    async findByCredential(credentialHash: string, now: Date): Promise<{ sessionId: string; account: Account } | null> {
+      const [row] = await byCredential.execute({ credentialHash, now: now.toISOString() });
+      return row ? { sessionId: row.sessionId, account: accountFromRow(row.account) } : null;
+    },
+
+    /** The account's live sessions, oldest first. */
+    async list(accountId: string, now: Date): Promise<Session[]> {
+      const rows = await db
+        .select()
+        .from(sessionsTable)
+        .where(and(eq(sessionsTable.userId, accountId), gt(sessionsTable.expire, now)))
+        .orderBy(asc(sessionsTable.createdAt), asc(sessionsTable.id));
+      return rows.map(sessionFromRow);
+    },
+
+    async find(accountId: string, sessionId: string, now: Date): Promise<Session | null> {
+      const [row] = await db
+        .select()
+        .from(sessionsTable)
+        .where(and(eq(sessionsTable.id, sessionId), eq(sessionsTable.userId, accountId), gt(sessionsTable.expire, now)))
+        .limit(1);
+      return row ? sessionFromRow(row) : null;
+    },
+
+    /** Deletes one session of the account; a session of another account is never touched. */
+    async delete(accountId: string, sessionId: string): Promise<boolean> {
+      const rows = await db
+        .delete(sessionsTable)
+        .where(and(eq(sessionsTable.id, sessionId), eq(sessionsTable.userId, accountId)))
+        .returning({ id: sessionsTable.id });
+      return rows.length === 1;
+    },
+
+    async deleteAll(accountId: string): Promise<number> {
+      const rows = await db.delete(sessionsTable).where(eq(sessionsTable.userId, accountId)).returning({ id: sessionsTable.id });
+      return rows.length;
     },
   };
 }

@@ -8,7 +8,7 @@ import { createManualClock } from '../../src/lib/clock.js';
 import { listenForQueuedMail } from '../../src/mail/mail-delivery.js';
 import { createSmtpMailer } from '../../src/mail/mailer.js';
 import type { OutboxWorkerTuning } from '../../src/mail/outbox.worker.js';
-import { createTemplates } from '../../src/mail/templates.js';
+import { createTemplates } from '../../src/mail/templates/templates.js';
 import { type TestDatabase, createTestDatabase } from './database.js';
 import { type MailSink, startMailSink } from './mail-sink.js';
 

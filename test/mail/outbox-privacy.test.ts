@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowsOf } from '../../src/db/client.js';
+import { rowsOf } from '../helpers/database.js';
 import type { LoginCodeMail } from '../../src/mail/login-code-mail.js';
 import { createSealedBox } from '../../src/lib/sealed-box.js';
 import { onPostgres } from '../helpers/database.js';
