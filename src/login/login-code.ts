@@ -3,7 +3,7 @@ import { digestsEqual, hmac } from '../lib/crypto.js';
 /**
  * The stored form of a login code: an HMAC keyed with AUTH_SECRET (a million six-digit codes are
  * reversed from a bare hash in milliseconds) and bound to the code's row id, so that two equal codes
- * never hash alike.
+ * never hash alike. (Ids are hex and codes digits, so `id:code` reads one way only.)
  */
 export function loginCodeHash(authSecret: string, codeId: string, code: string): string {
   return hmac(authSecret, `${codeId}:${code}`);

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../helpers/test-app.js';
-import { LIMITED, attemptsOf, codeFor, freshIp, guess, queuedMails, sendCode, sessionsOf, wrong } from './helpers.js';
+import { LIMITED, attemptsOf, queuedMails, sessionsOf } from './helpers.js';
+import { codeFor, freshIp, guess, login, sendCode, wrong } from '../helpers/login.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -17,7 +18,7 @@ describe('a blocked account', () => {
     await block(userId);
     // Past the resend cool-down of the first code.
     await t.db.db.execute(sql`DELETE FROM rate_limits`);
-    const res = await sendCode(t, 'blocked-mail@example.com', freshIp());
+    const res = await sendCode(t, 'blocked-mail@example.com');
     expect(res).toMatchObject({ __typename: 'UserBlockedError', code: 'USER_BLOCKED' });
     expect(await queuedMails(t, 'blocked-mail@example.com')).toBe(1);
   });
@@ -27,14 +28,14 @@ describe('a blocked account', () => {
     await block(userId);
     const ip = freshIp();
     // A wrong guess learns nothing about the account: the same answer as for any wrong code.
-    expect(await guess(t, userId, wrong(code), ip)).toMatchObject({ __typename: 'InvalidTokenError' });
-    expect(await guess(t, userId, code, ip)).toMatchObject({ __typename: 'UserBlockedError', code: 'USER_BLOCKED' });
+    expect(await guess(t, userId, wrong(code), { ip: ip })).toMatchObject({ __typename: 'InvalidTokenError' });
+    expect(await guess(t, userId, code, { ip: ip })).toMatchObject({ __typename: 'UserBlockedError', code: 'USER_BLOCKED' });
     expect(await sessionsOf(t, userId)).toBe(0);
     expect(await attemptsOf(t, userId)).toBe(2);
   });
 
   it('loses access with its live sessions, and gets it back when unblocked', async () => {
-    const { userId, secret } = await t.login(`blocked-session@example.com`);
+    const { userId, secret } = await login(t, `blocked-session@example.com`);
     const account = (s: string) => t.gql('{ account { __typename } }', undefined, { authorization: `Bearer ${s}` });
     expect((await account(secret)).body.data!.account.__typename).toBe('Account');
     await block(userId);

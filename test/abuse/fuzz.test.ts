@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../src/app/schema.js';
 import { type TestApp, startTestApp } from '../helpers/test-app.js';
 import { LIMITED } from './helpers.js';
+import { login, wrong } from '../helpers/login.js';
 
 /** Every mutation of the schema, read from the schema itself: a new one is fuzzed without a change here. */
 const mutations = Object.values(schema.getMutationType()!.getFields());
@@ -50,7 +51,7 @@ describe('hostile arguments to every mutation', () => {
   beforeAll(async () => {
     t = await startTestApp({ env: LIMITED });
     // Logged in, so the account mutations run past the credential check too.
-    bearer = { authorization: `Bearer ${(await t.login('fuzz-victim@example.com')).secret}` };
+    bearer = { authorization: `Bearer ${(await login(t, 'fuzz-victim@example.com')).secret}` };
   });
   afterAll(() => t.close());
 
@@ -80,7 +81,7 @@ describe('hostile arguments to every mutation', () => {
   });
 
   it('still works afterwards', async () => {
-    const { secret } = await t.login('after-fuzz@example.com');
+    const { secret } = await login(t, 'after-fuzz@example.com');
     const res = await t.gql('{ account { __typename ... on Account { email } } }', undefined, { authorization: `Bearer ${secret}` });
     expect(res.body.data!.account).toEqual({ __typename: 'Account', email: 'after-fuzz@example.com' });
   });

@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CREATE_EMAIL_TOKEN, CREATE_SESSION, type TestApp, startTestApp } from '../helpers/test-app.js';
+import { type TestApp, startTestApp } from '../helpers/test-app.js';
+import { CREATE_EMAIL_TOKEN, CREATE_SESSION, login } from '../helpers/login.js';
 
 const GRAPHIQL_INTROSPECTION = getIntrospectionQuery({
   descriptions: true,
@@ -151,7 +152,7 @@ describe('defaults', () => {
     expect(session.body.data!.createSession).toMatchObject({ __typename: 'ValidationError', code: 'GENERAL_ARGUMENT_INVALID' });
     const paths = new Set(session.body.data!.createSession.issues.map((i: { path: string[] }) => i.path[0]));
     expect([...paths].sort()).toEqual(['secret', 'userId']);
-    const { secret } = await t.login(`validation-${Math.random().toString(36).slice(2)}@example.com`);
+    const { secret } = await login(t, `validation-${Math.random().toString(36).slice(2)}@example.com`);
     const name = await t.gql('mutation ($n: String!) { updateName(name: $n) { __typename } }', { n: bad }, {
       authorization: `Bearer ${secret}`,
     });

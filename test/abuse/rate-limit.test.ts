@@ -2,20 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../helpers/test-app.js';
 import { sleep } from '../helpers/wait.js';
-import {
-  LIMITED,
-  attemptsOf,
-  codeFor,
-  freshIp,
-  guess,
-  keys,
-  pointsOf,
-  query,
-  queuedMails,
-  sendCode,
-  sessionsOf,
-  wrong,
-} from './helpers.js';
+import { LIMITED, attemptsOf, keys, pointsOf, query, queuedMails, sessionsOf } from './helpers.js';
+import { codeFor, freshIp, guess, login, sendCode, wrong } from '../helpers/login.js';
 
 describe('with the default limits', () => {
   let t: TestApp;
@@ -28,10 +16,10 @@ describe('with the default limits', () => {
   it('allows one code per email per minute and answers the second with retryAfter; nothing else happens', async () => {
     const ip = freshIp();
     const started = Date.now();
-    const first = await sendCode(t, 'cooldown@example.com', ip);
+    const first = await sendCode(t, 'cooldown@example.com', { ip: ip });
     expect(first.__typename).toBe('Token');
 
-    const again = await sendCode(t, 'cooldown@example.com', freshIp());
+    const again = await sendCode(t, 'cooldown@example.com');
     expect(again).toMatchObject({ __typename: 'RateLimitError', code: 'GENERAL_RATE_LIMIT_EXCEEDED' });
     expect(again.retryAfter).toBeLessThanOrEqual(60);
     expect(again.retryAfter).toBeGreaterThanOrEqual(60 - Math.ceil((Date.now() - started) / 1000));
@@ -42,13 +30,13 @@ describe('with the default limits', () => {
     const mail = await t.mail.next('cooldown@example.com');
     expect(await pointsOf(t, keys.email('emailTokenEmail', 'cooldown@example.com'))).toBe(1);
     expect(await pointsOf(t, keys.ip('emailTokenIp', ip))).toBe(1);
-    expect((await guess(t, first.userId, mail.code!, ip)).__typename).toBe('Session');
+    expect((await guess(t, first.userId, mail.code!, { ip: ip })).__typename).toBe('Session');
   });
 
   it('counts the email after trimming and lower-casing, so case does not open a second window', async () => {
     const ip = freshIp();
-    expect((await sendCode(t, 'case@example.com', ip)).__typename).toBe('Token');
-    expect((await sendCode(t, '  CASE@Example.com ', ip)).__typename).toBe('RateLimitError');
+    expect((await sendCode(t, 'case@example.com', { ip: ip })).__typename).toBe('Token');
+    expect((await sendCode(t, '  CASE@Example.com ', { ip: ip })).__typename).toBe('RateLimitError');
   });
 
   it('counts every aliased call in one request', async () => {
@@ -70,17 +58,17 @@ describe('with the default limits', () => {
   it('refuses the 11th wrong guess on an account from one IP; the code kept its remaining attempts', async () => {
     const ip = freshIp();
     const { userId, code } = await codeFor(t, 'guesser@example.com');
-    for (let i = 0; i < 10; i++) expect((await guess(t, userId, wrong(code), ip)).__typename).toBe('InvalidTokenError');
+    for (let i = 0; i < 10; i++) expect((await guess(t, userId, wrong(code), { ip: ip })).__typename).toBe('InvalidTokenError');
     expect(await attemptsOf(t, userId)).toBe(10);
-    const refused = await guess(t, userId, code, ip);
+    const refused = await guess(t, userId, code, { ip: ip });
     expect(refused.__typename).toBe('RateLimitError');
     expect(refused.retryAfter).toBeGreaterThan(3500);
     expect(refused.retryAfter).toBeLessThanOrEqual(3600);
     expect(await attemptsOf(t, userId)).toBe(10);
     // Another network can still log in with the right code, which clears its own counter only.
     const other = freshIp();
-    expect((await guess(t, userId, wrong(code), other)).__typename).toBe('InvalidTokenError');
-    expect((await guess(t, userId, code, other)).__typename).toBe('Session');
+    expect((await guess(t, userId, wrong(code), { ip: other })).__typename).toBe('InvalidTokenError');
+    expect((await guess(t, userId, code, { ip: other })).__typename).toBe('Session');
     expect(await pointsOf(t, keys.userIp(userId, other))).toBe(0);
     expect(await pointsOf(t, keys.userIp(userId, ip))).toBe(10);
   });
@@ -103,8 +91,8 @@ describe('with small limits', () => {
   afterAll(() => t.close());
 
   it('caps codes per email whatever the IP', async () => {
-    for (let i = 0; i < 3; i++) expect((await sendCode(t, 'hourly@example.com', freshIp())).__typename).toBe('Token');
-    const refused = await sendCode(t, 'hourly@example.com', freshIp());
+    for (let i = 0; i < 3; i++) expect((await sendCode(t, 'hourly@example.com')).__typename).toBe('Token');
+    const refused = await sendCode(t, 'hourly@example.com');
     expect(refused.__typename).toBe('RateLimitError');
     expect(refused.retryAfter).toBeGreaterThan(3500);
     expect(await queuedMails(t, 'hourly@example.com')).toBe(3);
@@ -112,19 +100,19 @@ describe('with small limits', () => {
 
   it('caps codes per IP whatever the email, and a refused call takes no point from the email', async () => {
     const ip = freshIp();
-    for (let i = 0; i < 5; i++) expect((await sendCode(t, `ip${i}@example.com`, ip)).__typename).toBe('Token');
-    expect((await sendCode(t, 'ip5@example.com', ip)).__typename).toBe('RateLimitError');
+    for (let i = 0; i < 5; i++) expect((await sendCode(t, `ip${i}@example.com`, { ip: ip })).__typename).toBe('Token');
+    expect((await sendCode(t, 'ip5@example.com', { ip: ip })).__typename).toBe('RateLimitError');
     expect(await queuedMails(t, 'ip5@example.com')).toBe(0);
     expect(await pointsOf(t, keys.email('emailTokenEmail', 'ip5@example.com'))).toBe(0);
     expect(await pointsOf(t, keys.email('emailTokenResend', 'ip5@example.com'))).toBe(0);
-    expect((await sendCode(t, 'ip5@example.com', freshIp())).__typename).toBe('Token');
+    expect((await sendCode(t, 'ip5@example.com')).__typename).toBe('Token');
   });
 
   it('caps guesses per IP and account; a refused guess is not counted against the code', async () => {
     const ip = freshIp();
     const { userId, code } = await codeFor(t, 'user-ip@example.com');
-    for (let i = 0; i < 3; i++) expect((await guess(t, userId, wrong(code), ip)).__typename).toBe('InvalidTokenError');
-    expect((await guess(t, userId, code, ip)).__typename).toBe('RateLimitError');
+    for (let i = 0; i < 3; i++) expect((await guess(t, userId, wrong(code), { ip: ip })).__typename).toBe('InvalidTokenError');
+    expect((await guess(t, userId, code, { ip: ip })).__typename).toBe('RateLimitError');
     expect(await attemptsOf(t, userId)).toBe(3);
     expect(await pointsOf(t, keys.ip('sessionIp', ip))).toBe(3);
     expect(await sessionsOf(t, userId)).toBe(0);
@@ -133,20 +121,20 @@ describe('with small limits', () => {
   it('forgives earlier wrong guesses after a successful login', async () => {
     const ip = freshIp();
     const first = await codeFor(t, 'forgiven@example.com');
-    for (let i = 0; i < 2; i++) await guess(t, first.userId, wrong(first.code), ip);
-    expect((await guess(t, first.userId, first.code, ip)).__typename).toBe('Session');
+    for (let i = 0; i < 2; i++) await guess(t, first.userId, wrong(first.code), { ip: ip });
+    expect((await guess(t, first.userId, first.code, { ip: ip })).__typename).toBe('Session');
     expect(await pointsOf(t, keys.userIp(first.userId, ip))).toBe(0);
     const second = await codeFor(t, 'forgiven@example.com');
-    for (let i = 0; i < 3; i++) expect((await guess(t, second.userId, wrong(second.code), ip)).__typename).toBe('InvalidTokenError');
+    for (let i = 0; i < 3; i++) expect((await guess(t, second.userId, wrong(second.code), { ip: ip })).__typename).toBe('InvalidTokenError');
   });
 
   it('caps guesses per IP across accounts', async () => {
     const ip = freshIp();
     const users = await Promise.all([0, 1, 2].map((i) => codeFor(t, `per-ip${i}@example.com`)));
     for (const user of users) {
-      for (let i = 0; i < 2; i++) expect((await guess(t, user.userId, wrong(user.code), ip)).__typename).toBe('InvalidTokenError');
+      for (let i = 0; i < 2; i++) expect((await guess(t, user.userId, wrong(user.code), { ip: ip })).__typename).toBe('InvalidTokenError');
     }
-    const refused = await guess(t, users[0]!.userId, users[0]!.code, ip);
+    const refused = await guess(t, users[0]!.userId, users[0]!.code, { ip: ip });
     expect(refused.__typename).toBe('RateLimitError');
     expect(await pointsOf(t, keys.userIp(users[0]!.userId, ip))).toBe(2);
   });
@@ -162,29 +150,29 @@ describe('windows', () => {
 
   it('the resend cool-down ends after 60 s, with retryAfter counting down', async () => {
     const ip = freshIp();
-    expect((await sendCode(t, 'window@example.com', ip)).__typename).toBe('Token');
-    expect(await sendCode(t, 'window@example.com', ip)).toMatchObject({ __typename: 'RateLimitError', retryAfter: 60 });
+    expect((await sendCode(t, 'window@example.com', { ip: ip })).__typename).toBe('Token');
+    expect(await sendCode(t, 'window@example.com', { ip: ip })).toMatchObject({ __typename: 'RateLimitError', retryAfter: 60 });
     t.clock.advance(59.5);
-    expect(await sendCode(t, 'window@example.com', ip)).toMatchObject({ __typename: 'RateLimitError', retryAfter: 1 });
+    expect(await sendCode(t, 'window@example.com', { ip: ip })).toMatchObject({ __typename: 'RateLimitError', retryAfter: 1 });
     t.clock.advance(0.6);
-    expect((await sendCode(t, 'window@example.com', ip)).__typename).toBe('Token');
+    expect((await sendCode(t, 'window@example.com', { ip: ip })).__typename).toBe('Token');
   });
 
   it('the per-account guess limit slides: guesses are freed one by one as they turn an hour old', async () => {
     const ip = freshIp();
     const { userId, code } = await codeFor(t, 'window-guess@example.com');
     // Five guesses now, five more half an hour later: the limit (10 per hour) is full.
-    for (let i = 0; i < 5; i++) expect((await guess(t, userId, wrong(code), ip)).__typename).toBe('InvalidTokenError');
+    for (let i = 0; i < 5; i++) expect((await guess(t, userId, wrong(code), { ip: ip })).__typename).toBe('InvalidTokenError');
     t.clock.advance(1800);
     const code2 = (await codeFor(t, 'window-guess@example.com')).code;
-    for (let i = 0; i < 5; i++) expect((await guess(t, userId, wrong(code2), ip)).__typename).toBe('InvalidTokenError');
-    expect(await guess(t, userId, code2, ip)).toMatchObject({ __typename: 'RateLimitError', retryAfter: 1800 });
+    for (let i = 0; i < 5; i++) expect((await guess(t, userId, wrong(code2), { ip: ip })).__typename).toBe('InvalidTokenError');
+    expect(await guess(t, userId, code2, { ip: ip })).toMatchObject({ __typename: 'RateLimitError', retryAfter: 1800 });
     // A fixed window would have started afresh at the hour; a sliding one frees the first five only.
     t.clock.advance(1800.1);
     expect(await pointsOf(t, keys.userIp(userId, ip))).toBe(5);
     const code3 = (await codeFor(t, 'window-guess@example.com')).code;
-    for (let i = 0; i < 5; i++) expect((await guess(t, userId, wrong(code3), ip)).__typename).toBe('InvalidTokenError');
-    expect(await guess(t, userId, wrong(code3), ip)).toMatchObject({ __typename: 'RateLimitError', retryAfter: 1800 });
+    for (let i = 0; i < 5; i++) expect((await guess(t, userId, wrong(code3), { ip: ip })).__typename).toBe('InvalidTokenError');
+    expect(await guess(t, userId, wrong(code3), { ip: ip })).toMatchObject({ __typename: 'RateLimitError', retryAfter: 1800 });
   });
 });
 
@@ -257,7 +245,7 @@ describe('sliding windows under parallel bursts at their edges', () => {
   it('createEmailToken: at most POINTS codes per email in any window; refused calls count nothing', async () => {
     const email = 'burst-victim@example.com';
     const key = keys.email('emailTokenEmail', email);
-    await attack(key, () => sendCode(t, email, freshIp()));
+    await attack(key, () => sendCode(t, email));
     const [mails] = await query<{ n: number }>(t, sql`SELECT count(*)::int AS n FROM outbox WHERE recipient = ${email}`);
     // Codes went out in several windows: the edges were really crossed.
     expect(mails!.n).toBeGreaterThanOrEqual(2 * POINTS);
@@ -269,7 +257,7 @@ describe('sliding windows under parallel bursts at their edges', () => {
     const { userId, code } = await codeFor(t, 'burst-guessed@example.com');
     const ip = freshIp();
     const key = keys.userIp(userId, ip);
-    await attack(key, () => guess(t, userId, wrong(code), ip));
+    await attack(key, () => guess(t, userId, wrong(code), { ip: ip }));
     const evaluated = (await attemptsOf(t, userId))!;
     expect(evaluated).toBeGreaterThanOrEqual(2 * POINTS);
     expect(await assertSliding(key)).toBe(evaluated);
@@ -284,7 +272,7 @@ describe('RATE_LIMIT=off', () => {
   afterAll(() => t.close());
 
   it('lets repeated codes through and writes no counters', async () => {
-    for (let i = 0; i < 3; i++) expect((await sendCode(t, 'unlimited@example.com', '127.0.0.1')).__typename).toBe('Token');
+    for (let i = 0; i < 3; i++) expect((await sendCode(t, 'unlimited@example.com', { ip: '127.0.0.1' })).__typename).toBe('Token');
     expect(await pointsOf(t, keys.email('emailTokenResend', 'unlimited@example.com'))).toBe(0);
   });
 });
@@ -300,24 +288,24 @@ describe('keys', () => {
 
   it('one IPv6 address is one budget however it is written, and so is a whole /64', async () => {
     const spellings = ['2001:DB8:7::1', '2001:db8:7::1', '2001:db8:7:0:0:0:0:1'];
-    expect((await sendCode(t, 'v6-a@example.com', spellings[0]!)).__typename).toBe('Token');
-    expect((await sendCode(t, 'v6-b@example.com', spellings[1]!)).__typename).toBe('Token');
-    expect((await sendCode(t, 'v6-c@example.com', spellings[2]!)).__typename).toBe('RateLimitError');
+    expect((await sendCode(t, 'v6-a@example.com', { ip: spellings[0]! })).__typename).toBe('Token');
+    expect((await sendCode(t, 'v6-b@example.com', { ip: spellings[1]! })).__typename).toBe('Token');
+    expect((await sendCode(t, 'v6-c@example.com', { ip: spellings[2]! })).__typename).toBe('RateLimitError');
     // Another address of the same /64: the same subscriber.
-    expect((await sendCode(t, 'v6-d@example.com', '2001:db8:7:0:dead:beef:1:2')).__typename).toBe('RateLimitError');
+    expect((await sendCode(t, 'v6-d@example.com', { ip: '2001:db8:7:0:dead:beef:1:2' })).__typename).toBe('RateLimitError');
     // The next /64 is someone else.
-    expect((await sendCode(t, 'v6-e@example.com', '2001:db8:7:1::1')).__typename).toBe('Token');
+    expect((await sendCode(t, 'v6-e@example.com', { ip: '2001:db8:7:1::1' })).__typename).toBe('Token');
   });
 
   it('an IPv4-mapped IPv6 address is the IPv4 address', async () => {
-    expect((await sendCode(t, 'v4-a@example.com', '192.0.2.77')).__typename).toBe('Token');
-    expect((await sendCode(t, 'v4-b@example.com', '::ffff:192.0.2.77')).__typename).toBe('Token');
-    expect((await sendCode(t, 'v4-c@example.com', '192.0.2.77')).__typename).toBe('RateLimitError');
+    expect((await sendCode(t, 'v4-a@example.com', { ip: '192.0.2.77' })).__typename).toBe('Token');
+    expect((await sendCode(t, 'v4-b@example.com', { ip: '::ffff:192.0.2.77' })).__typename).toBe('Token');
+    expect((await sendCode(t, 'v4-c@example.com', { ip: '192.0.2.77' })).__typename).toBe('RateLimitError');
   });
 
   it('rate_limits names nobody: no email address, user id or IP address in any key', async () => {
     const { userId } = await codeFor(t, 'private.person@example.com');
-    await guess(t, userId, '000000', '203.0.113.99');
+    await guess(t, userId, '000000', { ip: '203.0.113.99' });
     const rows = await query<{ key: string }>(t, sql`SELECT key FROM rate_limits`);
     expect(rows.length).toBeGreaterThan(0);
     for (const { key } of rows) expect(key).toMatch(/^[a-z-]+:[a-z-]+:[0-9a-f]{32}$/);

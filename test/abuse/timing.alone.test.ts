@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CREATE_SESSION, type TestApp, startTestApp } from '../helpers/test-app.js';
-import { LIMITED, codeFor, freshIp, wrong } from './helpers.js';
+import { type TestApp, startTestApp } from '../helpers/test-app.js';
+import { LIMITED } from './helpers.js';
+import { codeFor, CREATE_SESSION, freshIp, guess, wrong } from '../helpers/login.js';
 
 const ROUNDS = 300;
 /** Half the smallest difference the outside attack measured for a live code (+0.4 ms). */

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, startTestApp } from '../helpers/test-app.js';
+import { login } from '../helpers/login.js';
 
 const ACCOUNT = /* GraphQL */ `
   query { account { __typename ... on Account { id email emailVerification status name createdAt updatedAt accessedAt } ... on Error { code message } } }`;
@@ -27,13 +28,13 @@ afterAll(() => t.close());
 
 describe('authentication', () => {
   it('answers account with a Bearer credential', async () => {
-    const s = await t.login('bearer@example.com');
+    const s = await login(t, 'bearer@example.com');
     const account = (await t.gql(ACCOUNT, {}, bearer(s.secret))).body.data!.account;
     expect(account).toMatchObject({ __typename: 'Account', id: s.userId, email: 'bearer@example.com', emailVerification: true, status: true, name: '' });
   });
 
   it('sets an HttpOnly SameSite=Lax cookie that authenticates like the header', async () => {
-    const s = await t.login('cookie@example.com');
+    const s = await login(t, 'cookie@example.com');
     expect(s.cookie).toMatch(/^session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Lax; Path=\/; Max-Age=31536000$/);
     const account = (await t.gql(ACCOUNT, {}, { cookie: `other=1; ${cookiePair(s.cookie)}` })).body.data!.account;
     expect(account).toMatchObject({ __typename: 'Account', id: s.userId });
@@ -48,7 +49,7 @@ describe('authentication', () => {
   });
 
   it('rejects a cross-site form POST carrying the cookie, and accepts JSON', async () => {
-    const s = await t.login('csrf@example.com');
+    const s = await login(t, 'csrf@example.com');
     const form = await fetch(t.url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiePair(s.cookie) },
@@ -62,7 +63,7 @@ describe('authentication', () => {
   it('rejects an expired session', async () => {
     const short = await startTestApp({ env: { SESSION_TTL_SECONDS: '60' } });
     try {
-      const s = await short.login('short@example.com');
+      const s = await login(short, 'short@example.com');
       expect((await short.gql(ACCOUNT, {}, bearer(s.secret))).body.data!.account.__typename).toBe('Account');
       short.clock.advance(61);
       expect((await short.gql(ACCOUNT, {}, bearer(s.secret))).body.data!.account.__typename).toBe('UnauthorizedError');
@@ -72,13 +73,13 @@ describe('authentication', () => {
   });
 
   it('rejects the sessions of a blocked account', async () => {
-    const s = await t.login('blocked@example.com');
+    const s = await login(t, 'blocked@example.com');
     await t.db.db.execute(sql`UPDATE users SET status = 'blocked' WHERE id = ${s.userId}`);
     expect((await t.gql(ACCOUNT, {}, bearer(s.secret))).body.data!.account.__typename).toBe('UnauthorizedError');
   });
 
   it('refreshes accessedAt at most once a minute', async () => {
-    const s = await t.login('accessed@example.com');
+    const s = await login(t, 'accessed@example.com');
     const accessed = async () => (await t.gql(ACCOUNT, {}, bearer(s.secret))).body.data!.account.accessedAt;
     const first = await accessed();
     t.clock.advance(30);
@@ -91,9 +92,9 @@ describe('authentication', () => {
 
 describe('sessions', () => {
   it('lists the devices with the right current, without credentials', async () => {
-    const a = await t.login('devices@example.com', { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' });
+    const a = await login(t, 'devices@example.com', { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' } });
     t.clock.advance(1);
-    const b = await t.login('devices@example.com');
+    const b = await login(t, 'devices@example.com');
     const list = (await t.gql(SESSIONS, {}, bearer(b.secret))).body.data!.sessions;
     expect(list.total).toBe(2);
     expect(list.sessions.map((s: { id: string; current: boolean }) => [s.id, s.current])).toEqual([
@@ -107,8 +108,8 @@ describe('sessions', () => {
   });
 
   it('never shows or deletes a session of another account', async () => {
-    const mine = await t.login('mine@example.com');
-    const theirs = await t.login('theirs@example.com');
+    const mine = await login(t, 'mine@example.com');
+    const theirs = await login(t, 'theirs@example.com');
     expect((await t.gql(SESSION, { id: theirs.sessionId }, bearer(mine.secret))).body.data!.session).toMatchObject({ __typename: 'NotFoundError', code: 'GENERAL_NOT_FOUND' });
     expect((await t.gql(DELETE_SESSION, { id: theirs.sessionId }, bearer(mine.secret))).body.data!.deleteSession.__typename).toBe('NotFoundError');
     expect((await t.gql(DELETE_SESSION, { id: 'bad-id' }, bearer(mine.secret))).body.data!.deleteSession.__typename).toBe('NotFoundError');
@@ -118,7 +119,7 @@ describe('sessions', () => {
   });
 
   it('logs out with deleteSession("current"): the credential stops working and the cookie is cleared', async () => {
-    const s = await t.login('logout@example.com');
+    const s = await login(t, 'logout@example.com');
     const res = await t.gql(DELETE_SESSION, { id: 'current' }, { cookie: cookiePair(s.cookie) });
     expect(res.body.data!.deleteSession).toEqual({ __typename: 'DeletedSession', id: s.sessionId, deleted: true, count: 1, current: true });
     expect(res.headers.get('set-cookie')).toMatch(/^session=; HttpOnly; SameSite=Lax; Path=\/; Max-Age=0$/);
@@ -126,8 +127,8 @@ describe('sessions', () => {
   });
 
   it('deletes another session of the same account without logging this one out', async () => {
-    const a = await t.login('two@example.com');
-    const b = await t.login('two@example.com');
+    const a = await login(t, 'two@example.com');
+    const b = await login(t, 'two@example.com');
     const res = await t.gql(DELETE_SESSION, { id: a.sessionId }, bearer(b.secret));
     expect(res.body.data!.deleteSession).toMatchObject({ id: a.sessionId, current: false });
     expect(res.headers.get('set-cookie')).toBeNull();
@@ -136,8 +137,8 @@ describe('sessions', () => {
   });
 
   it('logs out everywhere with deleteSessions', async () => {
-    const a = await t.login('everywhere@example.com');
-    const b = await t.login('everywhere@example.com');
+    const a = await login(t, 'everywhere@example.com');
+    const b = await login(t, 'everywhere@example.com');
     const res = await t.gql(DELETE_SESSIONS, {}, bearer(b.secret));
     expect(res.body.data!.deleteSessions).toEqual({ __typename: 'DeletedSession', id: b.sessionId, deleted: true, count: 2, current: true });
     for (const s of [a, b]) expect((await t.gql(ACCOUNT, {}, bearer(s.secret))).body.data!.account.__typename).toBe('UnauthorizedError');
@@ -146,7 +147,7 @@ describe('sessions', () => {
   it('evicts the oldest session past SESSION_LIMIT', async () => {
     const logins = [];
     for (let i = 0; i < 4; i++) {
-      logins.push(await t.login('limit@example.com'));
+      logins.push(await login(t, 'limit@example.com'));
       t.clock.advance(1);
     }
     const list = (await t.gql(SESSIONS, {}, bearer(logins[3]!.secret))).body.data!.sessions;
@@ -164,7 +165,7 @@ describe('sessions', () => {
 
 describe('updateName', () => {
   it('sets the name, trimmed, and refuses names over 128 characters or with control characters', async () => {
-    const s = await t.login('name@example.com');
+    const s = await login(t, 'name@example.com');
     expect((await t.gql(UPDATE_NAME, { name: '  Ada Lovelace ' }, bearer(s.secret))).body.data!.updateName).toMatchObject({ __typename: 'Account', name: 'Ada Lovelace' });
     expect((await t.gql(UPDATE_NAME, { name: '' }, bearer(s.secret))).body.data!.updateName).toMatchObject({ __typename: 'Account', name: '' });
     for (const bad of ['x'.repeat(129), 'bad\u0007bell']) {

@@ -6,7 +6,8 @@ import { createDatabase } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
 import { loadOrCreateAuthSecret } from '../../src/lib/auth-secret.js';
 import { startMailSink } from '../helpers/mail-sink.js';
-import { CREATE_SESSION, startTestApp } from '../helpers/test-app.js';
+import { startTestApp } from '../helpers/test-app.js';
+import { codeFor, CREATE_SESSION } from '../helpers/login.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'otpql-restart-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -21,7 +22,7 @@ describe('embedded database', () => {
     };
 
     const first = await startTestApp({ db: await open(), mail });
-    const { userId, code } = await first.requestCode('survivor@example.com');
+    const { userId, code } = await codeFor(first, 'survivor@example.com');
     await first.close();
     await first.db.destroy();
 

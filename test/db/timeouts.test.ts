@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.js';
 import { createDatabase } from '../../src/db/client.js';
 import { onPostgres } from '../helpers/database.js';
-import { CREATE_EMAIL_TOKEN, TEST_AUTH_SECRET, type TestApp, startTestApp } from '../helpers/test-app.js';
+import { TEST_AUTH_SECRET, type TestApp, startTestApp } from '../helpers/test-app.js';
+import { CREATE_EMAIL_TOKEN, login } from '../helpers/login.js';
 
 const ACCOUNT = '{ account { __typename } }';
 const timed = async <T>(work: Promise<T>) => {
@@ -19,7 +20,7 @@ describe.skipIf(!onPostgres)('database timeouts on PostgreSQL', () => {
   let secret: string;
   beforeAll(async () => {
     t = await startTestApp({ env: { RATE_LIMIT: 'on', DATABASE_LOCK_TIMEOUT_MS: String(LOCK_TIMEOUT_MS) } });
-    ({ secret } = await t.login('locked-out@example.com'));
+    ({ secret } = await login(t, 'locked-out@example.com'));
   });
   afterAll(() => t.close());
 

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CapturedLog, captureLog } from '../helpers/log-capture.js';
-import { CREATE_EMAIL_TOKEN, CREATE_SESSION, type TestApp, startTestApp } from '../helpers/test-app.js';
+import { type TestApp, startTestApp } from '../helpers/test-app.js';
+import { codeFor, CREATE_EMAIL_TOKEN, CREATE_SESSION, login } from '../helpers/login.js';
 
 let t: TestApp;
 let log: CapturedLog;
@@ -23,7 +24,7 @@ async function refuseRows(table: 'outbox' | 'sessions', during: () => Promise<vo
 
 describe('a database error in a login statement', () => {
   it('is logged with its query but without the parameters: no email, no code hash, no sealed mail', async () => {
-    const { userId, code } = await t.requestCode('grace.hopper@example.com');
+    const { userId, code } = await codeFor(t, 'grace.hopper@example.com');
     await refuseRows('outbox', async () => {
       const res = await t.gql(CREATE_EMAIL_TOKEN, { userId: 'unique()', email: 'ada.lovelace@example.com' });
       expect(res.body.errors?.[0]?.message).toBe('Unexpected error.');

@@ -30,10 +30,6 @@ export interface TestApp {
   clock: ReturnType<typeof createManualClock>;
   /** POSTs a GraphQL operation as JSON. */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
-  /** Asks for a code for `email` and returns the userId and the code from the mail. */
-  requestCode(email: string, userId?: string): Promise<{ userId: string; code: string }>;
-  /** Logs in with a fresh code; returns the session's id and credential. */
-  login(email: string, headers?: Record<string, string>): Promise<{ userId: string; sessionId: string; secret: string; cookie: string }>;
   close(): Promise<void>;
 }
 
@@ -121,22 +117,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     return { status: response.status, headers: response.headers, body };
   };
 
-  const requestCode: TestApp['requestCode'] = async (email, userId = 'unique()') => {
-    const res = await gql(CREATE_EMAIL_TOKEN, { userId, email });
-    const token = res.body.data?.createEmailToken;
-    if (token?.__typename !== 'Token') throw new Error(`createEmailToken failed: ${JSON.stringify(res.body)}`);
-    const message = await mail.next(email.trim().toLowerCase());
-    return { userId: token.userId, code: message.code! };
-  };
-
-  const login: TestApp['login'] = async (email, headers) => {
-    const { userId, code } = await requestCode(email);
-    const res = await gql(CREATE_SESSION, { userId, secret: code }, headers);
-    const session = res.body.data?.createSession;
-    if (session?.__typename !== 'Session') throw new Error(`createSession failed: ${JSON.stringify(res.body)}`);
-    return { userId, sessionId: session.id, secret: session.secret, cookie: res.headers.get('set-cookie') ?? '' };
-  };
-
   return {
     app,
     url,
@@ -145,8 +125,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     mail,
     clock,
     gql,
-    requestCode,
-    login,
     async close() {
       await http.stop();
       await listening?.close();
@@ -157,25 +135,3 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   };
 }
-
-export const CREATE_EMAIL_TOKEN = /* GraphQL */ `
-  mutation ($userId: String!, $email: String!, $phrase: Boolean) {
-    createEmailToken(userId: $userId, email: $email, phrase: $phrase) {
-      __typename
-      ... on Token { id userId createdAt expire phrase }
-      ... on Error { code message }
-      ... on ValidationError { issues { path message } }
-      ... on RateLimitError { retryAfter }
-    }
-  }`;
-
-export const CREATE_SESSION = /* GraphQL */ `
-  mutation ($userId: String!, $secret: String!) {
-    createSession(userId: $userId, secret: $secret) {
-      __typename
-      ... on Session { id userId createdAt updatedAt expire provider providerUid factors ip clientName osName deviceName current secret }
-      ... on Error { code message }
-      ... on ValidationError { issues { path message } }
-      ... on RateLimitError { retryAfter }
-    }
-  }`;

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.js';
 import { isAllowedOrigin, parseCorsOrigins } from '../../src/http/cors.js';
 import { type StaticSite, hasChromium, launchChromium, serveStatic } from '../helpers/browser.js';
-import { CREATE_EMAIL_TOKEN, CREATE_SESSION, type TestApp, startTestApp } from '../helpers/test-app.js';
+import { type TestApp, startTestApp } from '../helpers/test-app.js';
+import { CREATE_EMAIL_TOKEN, CREATE_SESSION } from '../helpers/login.js';
 
 describe('CORS_ORIGINS', () => {
   const origins = parseCorsOrigins('https://app.example.com, http://localhost:*');

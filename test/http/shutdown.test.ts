@@ -4,6 +4,7 @@ import { captureLog } from '../helpers/log-capture.js';
 import { startStuckRequest } from '../helpers/raw-http.js';
 import { type TestApp, startTestApp } from '../helpers/test-app.js';
 import { sleep } from '../helpers/wait.js';
+import { login } from '../helpers/login.js';
 
 const CLIENTS = 32;
 
@@ -13,7 +14,7 @@ describe('stopping the HTTP server', () => {
   let secret: string;
   beforeAll(async () => {
     t = await startTestApp({ env: { SHUTDOWN_TIMEOUT_SECONDS: '10' }, logger: log.logger });
-    ({ secret } = await t.login('keep-alive@example.com'));
+    ({ secret } = await login(t, 'keep-alive@example.com'));
   });
   afterAll(() => t.close());
 

@@ -42,4 +42,13 @@ describe('parseUserAgent', () => {
     expect(info.clientName).toBe('Chrome');
     expect(info.osName).toBe('Android');
   });
+
+  it('names client, OS and device, and nothing for an empty header', () => {
+    expect(parseUserAgent('Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1')).toEqual({
+      clientName: 'Mobile Safari',
+      osName: 'iOS 17.4',
+      deviceName: 'Apple iPhone',
+    });
+    expect(parseUserAgent('')).toEqual({ clientName: null, osName: null, deviceName: null });
+  });
 });

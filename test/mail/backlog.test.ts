@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onPostgres } from '../helpers/database.js';
 import { queueBacklog } from '../helpers/outbox-backlog.js';
-import { CREATE_EMAIL_TOKEN, CREATE_SESSION, TEST_AUTH_SECRET, type TestApp, startTestApp } from '../helpers/test-app.js';
+import { TEST_AUTH_SECRET, type TestApp, startTestApp } from '../helpers/test-app.js';
 import { eventually } from '../helpers/wait.js';
+import { CREATE_EMAIL_TOKEN, CREATE_SESSION } from '../helpers/login.js';
 
 const BACKLOG = 10_000;
 

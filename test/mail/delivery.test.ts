@@ -5,8 +5,9 @@ import { rowsOf } from '../helpers/database.js';
 import { createOutboxRepository } from '../../src/mail/outbox.repository.js';
 import { retryDelaySeconds } from '../../src/mail/outbox.worker.js';
 import { type MailSink, startMailSink } from '../helpers/mail-sink.js';
-import { CREATE_EMAIL_TOKEN, CREATE_SESSION, type TestApp, type TestAppOptions, startTestApp } from '../helpers/test-app.js';
+import { type TestApp, type TestAppOptions, startTestApp } from '../helpers/test-app.js';
 import { eventually, sleep } from '../helpers/wait.js';
+import { guess, issueCode } from '../helpers/login.js';
 
 /** Production's shape, in milliseconds instead of seconds, so the tests wait for real but briefly. */
 const FAST = { pollMs: 50, retryBaseSeconds: 0.1, retryMaxSeconds: 0.5, leaseSeconds: 30 };
@@ -35,22 +36,10 @@ async function downPort(): Promise<number> {
   return s.port;
 }
 
-async function askCode(t: TestApp, email: string, extra: Record<string, unknown> = {}) {
-  const res = await t.gql(CREATE_EMAIL_TOKEN, { userId: 'unique()', email, ...extra });
-  const token = res.body.data?.createEmailToken;
-  expect(token?.__typename).toBe('Token');
-  return token as { userId: string; expire: string };
-}
-
 async function outbox(t: TestApp) {
   return rowsOf<{ recipient: string; status: string; attempts: number; payload: string | null }>(
     await t.db.db.execute(sql`SELECT recipient, status, attempts, payload FROM outbox ORDER BY created_at, recipient`),
   );
-}
-
-async function logsIn(t: TestApp, userId: string, code: string) {
-  const res = await t.gql(CREATE_SESSION, { userId, secret: code });
-  return res.body.data?.createSession?.__typename === 'Session';
 }
 
 describe('back-off', () => {
@@ -74,7 +63,7 @@ describe('SMTP outages', () => {
     const port = await downPort();
     const t = await app({ clock: 'running', mailTuning: FAST, env: { SMTP_URL: `smtp://127.0.0.1:${port}`, OTP_TTL_SECONDS: '60' } });
     const emails = Array.from({ length: 5 }, (_, i) => `outage${i}@example.com`);
-    const tokens = await Promise.all(emails.map((email) => askCode(t, email)));
+    const tokens = await Promise.all(emails.map((email) => issueCode(t, email)));
 
     // Down for a while: several failed rounds each.
     await eventually('three failed attempts per message', async () => (await outbox(t)).every((m) => m.attempts >= 3));
@@ -89,7 +78,7 @@ describe('SMTP outages', () => {
     // Gaps are capped at 0.5 s here; the rest is headroom for a busy machine.
     expect(recoveryMs).toBeLessThan(5000);
 
-    for (const [i, mail] of mails.entries()) expect(await logsIn(t, tokens[i]!.userId, mail.code!)).toBe(true);
+    for (const [i, mail] of mails.entries()) expect((await guess(t, tokens[i]!.userId, mail.code!)).__typename).toBe('Session');
     await sleep(300);
     expect(back.messages).toHaveLength(emails.length);
     expect((await outbox(t)).map((m) => [m.status, m.payload])).toEqual(emails.map(() => ['sent', null]));
@@ -98,7 +87,7 @@ describe('SMTP outages', () => {
   it('retries a temporary rejection (4xx) and delivers once it clears', async () => {
     const t = await app({ clock: 'running', mailTuning: FAST });
     t.mail.reject(421);
-    await askCode(t, 'busy@example.com');
+    await issueCode(t, 'busy@example.com');
     await eventually('two rejected attempts', () => t.mail.offered >= 2);
     t.mail.reject(null);
     const mail = await t.mail.next('busy@example.com');
@@ -112,7 +101,7 @@ describe('SMTP outages', () => {
     const { logger, lines } = captureLog();
     const t = await app({ clock: 'running', mailTuning: FAST, logger });
     t.mail.reject(550);
-    await askCode(t, 'no.such.mailbox@example.com');
+    await issueCode(t, 'no.such.mailbox@example.com');
     await eventually('the message to fail', async () => (await outbox(t))[0]?.status === 'failed');
     await sleep(600); // several back-off gaps
     expect(t.mail.offered).toBe(1);
@@ -128,7 +117,7 @@ describe('SMTP outages', () => {
     const { logger, lines } = captureLog();
     const port = await downPort();
     const t = await app({ clock: 'running', mailTuning: FAST, logger, env: { SMTP_URL: `smtp://127.0.0.1:${port}`, OTP_TTL_SECONDS: '60' } });
-    await askCode(t, 'late@example.org');
+    await issueCode(t, 'late@example.org');
     await eventually('three failed attempts', async () => (await outbox(t))[0]!.attempts >= 3, 8000);
     // The code's end, moved to rather than waited for: a 3 s code on a busy machine could die before
     // its first attempt, and be dropped instead.
@@ -146,7 +135,7 @@ describe('SMTP outages', () => {
 describe('codes that are no longer worth sending', () => {
   it('never sends the mail of a code that expired before the worker got to it', async () => {
     const t = await app({ worker: false, mailTuning: FAST, env: { OTP_TTL_SECONDS: '60' } });
-    await askCode(t, 'expired@example.com');
+    await issueCode(t, 'expired@example.com');
     t.clock.advance(61);
     t.app.mailWorker.start();
     await eventually('the message to be dropped', async () => (await outbox(t))[0]?.status === 'dropped');
@@ -158,22 +147,22 @@ describe('codes that are no longer worth sending', () => {
 
   it('sends only the newest code when a code was replaced before its mail left', async () => {
     const t = await app({ worker: false, mailTuning: FAST });
-    await askCode(t, 'twice@example.com');
+    await issueCode(t, 'twice@example.com');
     t.clock.advance(1); // a second later: the rows list in the order they were queued
-    const { userId } = await askCode(t, 'twice@example.com');
+    const { userId } = await issueCode(t, 'twice@example.com');
     t.app.mailWorker.start();
     const mail = await t.mail.next('twice@example.com');
     await eventually('both messages finished', async () => (await outbox(t)).every((m) => m.status !== 'queued'));
     expect((await outbox(t)).map((m) => m.status)).toEqual(['dropped', 'sent']);
     expect(t.mail.messages).toHaveLength(1);
-    expect(await logsIn(t, userId, mail.code!)).toBe(true);
+    expect((await guess(t, userId, mail.code!)).__typename).toBe('Session');
   });
 });
 
 describe('crashes and shutdown', () => {
   it('delivers a message claimed by a worker that died, once its claim expires', async () => {
     const t = await app({ worker: false, mailTuning: FAST });
-    const { userId } = await askCode(t, 'orphan@example.com');
+    const { userId } = await issueCode(t, 'orphan@example.com');
     // A worker claims the message and is killed before sending it: nothing ever finishes the claim.
     const claimed = await createOutboxRepository(t.db.db).claim(t.clock.now(), 30, 10);
     expect(claimed).toHaveLength(1);
@@ -184,20 +173,20 @@ describe('crashes and shutdown', () => {
 
     t.clock.advance(30);
     const mail = await t.mail.next('orphan@example.com');
-    expect(await logsIn(t, userId, mail.code!)).toBe(true);
+    expect((await guess(t, userId, mail.code!)).__typename).toBe('Session');
     expect((await outbox(t))[0]).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
   it('finishes the message in hand on stop, then claims no more', async () => {
     const t = await app({ clock: 'running', mailTuning: FAST });
     t.mail.delay(500);
-    await askCode(t, 'in-hand@example.com');
+    await issueCode(t, 'in-hand@example.com');
     await eventually('the worker to be sending', () => t.mail.offered === 1);
     await t.app.mailWorker.stop();
     expect(t.mail.messages.map((m) => m.to)).toEqual(['in-hand@example.com']);
     expect((await outbox(t))[0]).toMatchObject({ status: 'sent' });
 
-    await askCode(t, 'after-stop@example.com');
+    await issueCode(t, 'after-stop@example.com');
     await sleep(300);
     expect((await outbox(t))[1]).toMatchObject({ recipient: 'after-stop@example.com', status: 'queued', attempts: 0 });
   });
@@ -206,23 +195,40 @@ describe('crashes and shutdown', () => {
 describe('retention', () => {
   it('deletes sent, dropped and failed messages after the retention period, never queued ones', async () => {
     const t = await app({ mailTuning: { ...FAST, purgeIntervalSeconds: 0 }, env: { MAIL_RETENTION_SECONDS: '3600' } });
-    await askCode(t, 'old@example.com');
+    await issueCode(t, 'old@example.com');
     await t.mail.next('old@example.com');
-    await askCode(t, 'replaced@example.com');
+    await issueCode(t, 'replaced@example.com');
     await t.mail.next('replaced@example.com');
     // A message stuck in a dead worker's claim stays, however old.
     await t.app.mailWorker.stop();
-    await askCode(t, 'stuck@example.com');
+    await issueCode(t, 'stuck@example.com');
     await createOutboxRepository(t.db.db).claim(t.clock.now(), 86_400, 10);
 
     t.clock.advance(3601);
     t.app.mailWorker.start();
-    await askCode(t, 'new@example.com');
+    await issueCode(t, 'new@example.com');
     await t.mail.next('new@example.com');
-    await eventually('the old rows to go', async () => (await outbox(t)).length === 2);
-    expect((await outbox(t)).map((m) => [m.recipient, m.status])).toEqual([
+    // The sink may hold the new mail a moment before the worker records it as sent: wait for both.
+    const settled = [
       ['stuck@example.com', 'queued'],
       ['new@example.com', 'sent'],
-    ]);
+    ];
+    const state = async () => (await outbox(t)).map((m) => [m.recipient, m.status]);
+    await eventually('the old rows to go and the new one to be sent', async () => JSON.stringify(await state()) === JSON.stringify(settled));
+    expect(await state()).toEqual(settled);
+  });
+
+  it('purges every purge interval of the service’s clock, not of the wall clock', async () => {
+    const t = await app({ mailTuning: { ...FAST, purgeIntervalSeconds: 600 }, env: { MAIL_RETENTION_SECONDS: '3600' } });
+    // The first purge runs at start; this mail is sent after it.
+    await issueCode(t, 'first@example.com');
+    await t.mail.next('first@example.com');
+    t.clock.advance(3601);
+    // An hour on the service's clock (a second of real time): the next purge is due, and the sent
+    // row is past its retention.
+    await issueCode(t, 'second@example.com');
+    await t.mail.next('second@example.com');
+    await eventually('the first row to go', async () => (await outbox(t)).every((m) => m.recipient !== 'first@example.com'));
+    expect((await outbox(t)).map((m) => m.recipient)).toEqual(['second@example.com']);
   });
 });

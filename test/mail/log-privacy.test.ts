@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/lib/logger.js';
-import { CREATE_EMAIL_TOKEN, type TestApp, startTestApp } from '../helpers/test-app.js';
+import { type TestApp, startTestApp } from '../helpers/test-app.js';
 import { eventually } from '../helpers/wait.js';
+import { issueCode } from '../helpers/login.js';
 
 // Retries 10–20 s apart and codes living 30 s: the first failure is retried, and the second, once
 // the clock is moved 20 s on, gives up because the next retry would come after the code's end.
@@ -18,20 +19,15 @@ afterAll(() => t.close());
 
 const logged = (msg: string) => output.map((line) => JSON.parse(line) as Record<string, unknown>).find((l) => l.msg === msg);
 
-async function askCode(email: string) {
-  const res = await t.gql(CREATE_EMAIL_TOKEN, { userId: 'unique()', email });
-  expect(res.body.data?.createEmailToken.__typename).toBe('Token');
-}
-
 describe('an SMTP server that echoes the recipient in its replies', () => {
   it('is logged with the domain only: permanent rejection, retry, and a code that died first', async () => {
     t.mail.reject(550, { atRecipient: true, message: (to) => `5.1.1 <${to}>: Recipient address rejected: User unknown` });
-    await askCode('ada.lovelace@example.com');
+    await issueCode(t, 'ada.lovelace@example.com');
     const rejected = await eventually('the permanent failure', () => logged('mail rejected permanently'));
     expect(rejected).toMatchObject({ level: 50, domain: 'example.com', reason: expect.stringContaining('<…@example.com>: Recipient address rejected') });
 
     t.mail.reject(452, { message: (to) => `4.2.2 Mailbox full for ${to}, try later` });
-    await askCode('grace.hopper@example.org');
+    await issueCode(t, 'grace.hopper@example.org');
     const retry = await eventually('the retry', () => logged('mail delivery failed, will retry'));
     expect(retry).toMatchObject({ level: 40, domain: 'example.org', reason: expect.stringContaining('Mailbox full for …@example.org') });
     t.clock.advance(20);

@@ -5,7 +5,8 @@ import { rowsOf } from '../helpers/database.js';
 import type { LoginCodeMail } from '../../src/mail/login-code-mail.js';
 import { createSealedBox } from '../../src/lib/sealed-box.js';
 import { onPostgres } from '../helpers/database.js';
-import { CREATE_EMAIL_TOKEN, TEST_AUTH_SECRET, type TestApp, startTestApp } from '../helpers/test-app.js';
+import { TEST_AUTH_SECRET, type TestApp, startTestApp } from '../helpers/test-app.js';
+import { CREATE_EMAIL_TOKEN } from '../helpers/login.js';
 
 let t: TestApp;
 // No worker: the message waits in the outbox while the dump is taken. Ten digits, so that a code

@@ -12,8 +12,9 @@ import { createMailDelivery, listenForQueuedMail } from '../../src/mail/mail-del
 import { createSmtpMailer } from '../../src/mail/mailer.js';
 import { createTemplates } from '../../src/mail/templates/templates.js';
 import { onPostgres } from '../helpers/database.js';
-import { CREATE_EMAIL_TOKEN, TEST_AUTH_SECRET, type TestApp, startTestApp } from '../helpers/test-app.js';
+import { TEST_AUTH_SECRET, type TestApp, startTestApp } from '../helpers/test-app.js';
 import { eventually, sleep } from '../helpers/wait.js';
+import { CREATE_EMAIL_TOKEN, login } from '../helpers/login.js';
 
 // Several processes sharing one database: PGlite cannot be opened twice, so PostgreSQL only.
 describe.skipIf(!onPostgres)('several workers on one PostgreSQL', () => {

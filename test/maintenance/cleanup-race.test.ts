@@ -4,8 +4,9 @@ import { type Database, createDatabase } from '../../src/db/client.js';
 import { rowsOf } from '../helpers/database.js';
 import { cleanupExpired } from '../../src/maintenance/cleanup.js';
 import { onPostgres } from '../helpers/database.js';
-import { CREATE_EMAIL_TOKEN, CREATE_SESSION, type GqlResponse, type TestApp, startTestApp } from '../helpers/test-app.js';
+import { type GqlResponse, type TestApp, startTestApp } from '../helpers/test-app.js';
 import { eventually } from '../helpers/wait.js';
+import { codeFor, CREATE_EMAIL_TOKEN, CREATE_SESSION, login } from '../helpers/login.js';
 
 const HOUR = 3600;
 
@@ -29,7 +30,7 @@ describe.skipIf(!onPostgres)('createEmailToken while the cleanup deletes the sam
    * Its dead code is gone already (an earlier round), so a new code is a new row, checked against users.
    */
   async function abandoned(email: string): Promise<string> {
-    const { userId } = await t.requestCode(email);
+    const { userId } = await codeFor(t, email);
     t.clock.advance(901);
     expect(await cleanupOn(t.db.db)).toMatchObject({ loginCodes: 1, accounts: 0 });
     t.clock.advance(HOUR);

@@ -1,7 +1,8 @@
 import { type Server, type Socket, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CREATE_EMAIL_TOKEN, type TestApp, startTestApp } from '../helpers/test-app.js';
+import { type TestApp, startTestApp } from '../helpers/test-app.js';
 import { eventually } from '../helpers/wait.js';
+import { CREATE_EMAIL_TOKEN } from '../helpers/login.js';
 
 /** An SMTP server that accepts connections and never says a word: the worst kind of outage. */
 let hung: Server;
