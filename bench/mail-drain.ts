@@ -16,13 +16,13 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import postgres from 'postgres';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/app/config.js';
 import { type Database, createDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { systemClock } from '../src/lib/clock.js';
 import { createMailDelivery } from '../src/mail/mail-delivery.js';
 import { createSmtpMailer } from '../src/mail/mailer.js';
-import { createTemplates } from '../src/mail/templates.js';
+import { createTemplates } from '../src/mail/templates/templates.js';
 import { queueBacklog } from '../test/helpers/outbox-backlog.js';
 import { cpuMs, readyLine, startNode } from './lib/processes.js';
 

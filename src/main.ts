@@ -1,11 +1,11 @@
-import { createApp } from './app.js';
-import { exitOnStartupFailure, onShutdownSignal } from './entry-point.js';
+import { createApp } from './app/create-app.js';
+import { exitOnStartupFailure, onShutdownSignal } from './app/process.js';
 import { startHttpServer } from './http/http-server.js';
 import { createRequestHandler } from './http/request-handler.js';
 import { systemClock } from './lib/clock.js';
 import { startCleanup } from './maintenance/cleanup.js';
 import { listenForQueuedMail } from './mail/mail-delivery.js';
-import { openResources } from './startup.js';
+import { openResources } from './app/resources.js';
 
 /** The only place that reads the environment: config → resources → app → listen; signals. */
 async function main() {

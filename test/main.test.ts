@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FORCED_EXIT_STATUS } from '../src/entry-point.js';
+import { FORCED_EXIT_STATUS } from '../src/app/process.js';
 import { gracefulStopViolations, startKeepAliveLoad } from './helpers/keep-alive-load.js';
 import { startStuckRequest } from './helpers/raw-http.js';
 import { type ServerProcess, listeningUrl, spawnServer } from './helpers/server-process.js';
@@ -70,7 +70,7 @@ describe('the server process (npm start)', () => {
   }, 60_000);
 
   it('npm run worker exits with status 1 and the reason on the embedded database', async () => {
-    server = spawnServer({}, 'src/mail/worker-main.ts');
+    server = spawnServer({}, 'src/worker.ts');
     const { code } = await server.exited(Date.now());
     expect(code).toBe(1);
     expect(server.output).toMatch(/npm run worker needs DATABASE_URL/);

@@ -1,8 +1,27 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { RateLimit, RateLimitsConfig } from '../config.js';
-import { RateLimitError } from '../errors.js';
+import { RateLimitError } from '../lib/errors.js';
 import { rateLimitSubject } from '../lib/client-ip.js';
 import { keyedHash } from '../lib/crypto.js';
+
+/** A limit: at most `points` calls in any window of `durationSeconds`. */
+export interface RateLimit {
+  points: number;
+  durationSeconds: number;
+}
+
+/** The limits of the login flow (RATE_LIMIT_*). */
+export interface RateLimitsConfig {
+  /** createEmailToken per email: the resend cool-down. */
+  emailTokenResend: RateLimit;
+  /** createEmailToken per email, over a longer window. */
+  emailTokenEmail: RateLimit;
+  /** createEmailToken per client IP. */
+  emailTokenIp: RateLimit;
+  /** createSession per client IP and userId; cleared by a successful login. */
+  sessionUserIp: RateLimit;
+  /** createSession per client IP. */
+  sessionIp: RateLimit;
+}
 
 /**
  * What one call counts against, as the otpql_rate_limit() function of migration 0002 reads it:

@@ -104,8 +104,3 @@ function startupParameters(timeouts: PostgresTimeouts): Record<string, string> {
   if (timeouts.idleInTransactionMs !== undefined) parameters.idle_in_transaction_session_timeout = String(timeouts.idleInTransactionMs);
   return parameters;
 }
-
-/** `db.execute()` answers `{ rows }` on PGlite and an array on postgres.js. */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}

@@ -3,8 +3,8 @@ import { bigint, boolean, index, integer, pgTable, text, timestamp, uniqueIndex 
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-/** Accounts. One per email address; the email is stored trimmed and lower-cased. */
-export const usersTable = pgTable(
+/** Accounts (the table `users`; their id is the contract's userId). One per email address, stored trimmed and lower-cased. */
+export const accountsTable = pgTable(
   'users',
   {
     id: text('id').primaryKey(),
@@ -20,17 +20,18 @@ export const usersTable = pgTable(
 );
 
 /**
- * Live login codes: at most one per user (the unique user_id makes a new code replace the old).
- * Only an HMAC of the code is kept.
+ * Live login codes (the table `tokens`; the contract calls one a Token): at most one per account,
+ * the unique user_id makes a new code replace the old. Only an HMAC of the code is kept.
  */
-export const tokensTable = pgTable(
+export const loginCodesTable = pgTable(
   'tokens',
   {
     id: text('id').primaryKey(),
     userId: text('user_id')
       .notNull()
-      .references(() => usersTable.id, { onDelete: 'cascade' }),
-    secretHash: text('secret_hash').notNull(),
+      .references(() => accountsTable.id, { onDelete: 'cascade' }),
+    /** loginCodeHash(AUTH_SECRET, id, code). */
+    codeHash: text('secret_hash').notNull(),
     /** Guesses evaluated against this code, the right one included; capped by OTP_MAX_ATTEMPTS. */
     attempts: integer('attempts').notNull().default(0),
     createdAt: timestamptz('created_at').notNull(),
@@ -39,15 +40,15 @@ export const tokensTable = pgTable(
   (t) => [uniqueIndex('tokens_user_id_key').on(t.userId), index('tokens_expire_idx').on(t.expire)],
 );
 
-/** Sessions. The credential is kept only as its SHA-256. */
+/** Sessions. The session credential is kept only as its SHA-256. */
 export const sessionsTable = pgTable(
   'sessions',
   {
     id: text('id').primaryKey(),
     userId: text('user_id')
       .notNull()
-      .references(() => usersTable.id, { onDelete: 'cascade' }),
-    secretHash: text('secret_hash').notNull(),
+      .references(() => accountsTable.id, { onDelete: 'cascade' }),
+    credentialHash: text('secret_hash').notNull(),
     createdAt: timestamptz('created_at').notNull(),
     updatedAt: timestamptz('updated_at').notNull(),
     expire: timestamptz('expire').notNull(),
@@ -60,7 +61,7 @@ export const sessionsTable = pgTable(
     deviceName: text('device_name'),
   },
   (t) => [
-    uniqueIndex('sessions_secret_hash_key').on(t.secretHash),
+    uniqueIndex('sessions_secret_hash_key').on(t.credentialHash),
     index('sessions_user_id_created_at_idx').on(t.userId, t.createdAt),
     index('sessions_expire_idx').on(t.expire),
   ],
@@ -74,8 +75,8 @@ export const outboxTable = pgTable(
   'outbox',
   {
     id: text('id').primaryKey(),
-    /** The code this message carries: when that token row is gone or replaced, the message is dropped. */
-    tokenId: text('token_id').notNull(),
+    /** The login code this message carries: when that row is gone or replaced, the message is dropped. */
+    loginCodeId: text('token_id').notNull(),
     recipient: text('recipient').notNull(),
     payload: text('payload'),
     status: text('status', { enum: ['queued', 'sent', 'dropped', 'failed'] }).notNull().default('queued'),
@@ -125,4 +126,3 @@ export const guessDecoysTable = pgTable('guess_decoys', {
   writes: bigint('writes', { mode: 'number' }).notNull().default(0),
 });
 
-export type UserRow = typeof usersTable.$inferSelect;

@@ -1,10 +1,11 @@
-import type { Viewer } from '../account/account.repository.js';
+// Type-only imports of the services: the one place where the GraphQL layer names what lies above it.
 import type { AccountService } from '../account/account.service.js';
-import type { EmailTokenService } from '../auth/email-token.service.js';
-import type { SessionService } from '../auth/session.service.js';
+import type { RequestInfo } from '../lib/request-info.js';
+import type { LoginService } from '../login/login.service.js';
+import type { SessionService, Viewer } from '../sessions/session.service.js';
 
 export interface Services {
-  emailTokens: EmailTokenService;
+  login: LoginService;
   sessions: SessionService;
   account: AccountService;
 }
@@ -13,11 +14,10 @@ export interface Services {
 export interface RequestContext {
   request: Request;
   services: Services;
-  /** The client's address: the socket's, or X-Forwarded-For's behind a trusted proxy. */
-  clientIp: string | null;
-  userAgent: string;
+  /** The client's address, User-Agent and Accept-Language, for the services. */
+  requestInfo: RequestInfo;
   /** The session the request's credential opens (looked up once, on first use), or null. */
   viewer(): Promise<Viewer | null>;
-  setSessionCookie(secret: string, expire: Date): void;
+  setSessionCookie(credential: string, expire: Date): void;
   clearSessionCookie(): void;
 }

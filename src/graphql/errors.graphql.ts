@@ -8,7 +8,7 @@ import {
   UnauthorizedError,
   UserBlockedError,
   UserConflictError,
-} from '../errors.js';
+} from '../lib/errors.js';
 import { builder } from './builder.js';
 
 export const ErrorCodeEnum = builder.enumType('ErrorCode', {

@@ -5,7 +5,7 @@ import { createSealedBox } from '../lib/sealed-box.js';
 import type { Mailer } from './mailer.js';
 import { createOutboxRepository } from './outbox.repository.js';
 import { type OutboxWorkerTuning, createMailCounters, createOutboxWorker } from './outbox.worker.js';
-import type { Templates } from './templates.js';
+import type { Templates } from './templates/templates.js';
 
 /** The channel `createEmailToken`'s statement notifies when it queues a message. */
 export const OUTBOX_CHANNEL = 'otpql_outbox';

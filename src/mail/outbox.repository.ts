@@ -1,5 +1,7 @@
 import { and, eq, inArray, lt, ne, sql } from 'drizzle-orm';
-import { type Db, rowsOf } from '../db/client.js';
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { parseRows } from '../db/rows.js';
 import { outboxTable } from '../db/schema.js';
 
 export interface ClaimedMessage {
@@ -15,6 +17,18 @@ export interface ClaimedMessage {
   /** When the code expires. */
   expire: Date;
 }
+
+/** A claimed row; postgres.js and PGlite differ on numbers and timestamps, so both are coerced. */
+const claimedRow = z.object({
+  id: z.string(),
+  recipient: z.string(),
+  payload: z.string().nullable(),
+  attempts: z.coerce.number(),
+  // Epoch milliseconds: drizzle leaves timestamps as PostgreSQL's text on postgres.js, Dates on PGlite.
+  expire: z.coerce.number().transform((ms) => new Date(ms)),
+  expired: z.boolean(),
+  replaced: z.boolean(),
+});
 
 export type FinishedStatus = 'sent' | 'dropped' | 'failed';
 
@@ -37,7 +51,7 @@ export function createOutboxRepository(db: Db) {
      */
     async claim(now: Date, leaseSeconds: number, limit: number): Promise<ClaimedMessage[]> {
       const at = now.toISOString();
-      const rows = rowsOf<Omit<ClaimedMessage, 'attempts' | 'expire'> & { attempts: number | string; expire_ms: number | string }>(
+      return parseRows(
         await db.execute(sql`
           UPDATE outbox o
           SET next_attempt_at = ${at}::timestamptz + make_interval(secs => ${leaseSeconds}), attempts = o.attempts + 1
@@ -48,12 +62,11 @@ export function createOutboxRepository(db: Db) {
             LIMIT ${limit}
             FOR UPDATE SKIP LOCKED
           )
-          RETURNING o.id, o.recipient, o.payload, o.attempts, (extract(epoch FROM o.expire) * 1000)::float8 AS expire_ms,
+          RETURNING o.id, o.recipient, o.payload, o.attempts, (extract(epoch FROM o.expire) * 1000)::float8 AS expire,
             o.expire <= ${at}::timestamptz AS expired,
             NOT EXISTS (SELECT 1 FROM tokens t WHERE t.id = o.token_id) AS replaced`),
+        claimedRow,
       );
-      // Raw SQL: postgres.js and PGlite differ on numbers and timestamps, so normalize both.
-      return rows.map(({ expire_ms, ...r }) => ({ ...r, attempts: Number(r.attempts), expire: new Date(Number(expire_ms)) }));
     },
 
     /**

@@ -2,10 +2,10 @@ import type { Logger } from 'pino';
 import { type Clock, addSeconds } from '../lib/clock.js';
 import { redactEmailAddresses } from '../lib/redact.js';
 import type { SealedBox } from '../lib/sealed-box.js';
-import type { LoginCodeMail } from './login-code.js';
+import type { LoginCodeMail } from './login-code-mail.js';
 import { type Mailer, isPermanentFailure } from './mailer.js';
 import type { ClaimedMessage, OutboxRepository } from './outbox.repository.js';
-import type { Templates } from './templates.js';
+import type { Templates } from './templates/templates.js';
 
 /** Counters of the delivery pipeline, for metrics. */
 export interface MailCounters {
@@ -143,8 +143,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
    * at once just find less to delete (the second waits on the row locks, then skips deleted rows).
    */
   async function purgeIfDue(): Promise<void> {
-    if (Date.now() - lastPurge < purgeIntervalMs) return;
-    lastPurge = Date.now();
+    const now = clock.now().getTime();
+    if (now - lastPurge < purgeIntervalMs) return;
+    lastPurge = now;
     const purged = await outbox.purgeFinished(addSeconds(clock.now(), -retentionSeconds));
     if (purged > 0) logger.debug({ purged }, 'deleted finished outbox rows');
   }

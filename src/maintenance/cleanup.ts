@@ -1,7 +1,9 @@
 import { lt, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { type Db, rowsOf } from '../db/client.js';
-import { rateLimitsTable, sessionsTable, tokensTable } from '../db/schema.js';
+import { z } from 'zod';
+import type { Db } from '../db/client.js';
+import { parseRows } from '../db/rows.js';
+import { loginCodesTable, sessionsTable } from '../db/schema.js';
 import { type Clock, addSeconds } from '../lib/clock.js';
 
 /** Distinct from the migration lock: one instance at a time cleans up, the others skip that round. */
@@ -17,8 +19,8 @@ export interface CleanupOptions {
 
 export interface CleanupResult {
   sessions: number;
-  tokens: number;
-  users: number;
+  loginCodes: number;
+  accounts: number;
   rateLimits: number;
 }
 
@@ -38,16 +40,16 @@ export async function cleanupExpired(db: Db, { now, maxAttempts, unverifiedAccou
       .from(sql`(select 1) as one`);
     if (!lock?.got) return null;
     const sessions = await tx.delete(sessionsTable).where(lt(sessionsTable.expire, now)).returning({ id: sessionsTable.id });
-    const tokens = await tx
-      .delete(tokensTable)
-      .where(sql`${tokensTable.expire} < ${at}::timestamptz OR ${tokensTable.attempts} >= ${maxAttempts}`)
-      .returning({ id: tokensTable.id });
+    const loginCodes = await tx
+      .delete(loginCodesTable)
+      .where(sql`${loginCodesTable.expire} < ${at}::timestamptz OR ${loginCodesTable.attempts} >= ${maxAttempts}`)
+      .returning({ id: loginCodesTable.id });
     // Every createEmailToken for a new email creates an account: one never verified, with no session
     // and no live code, is a flood's leftover or an abandoned login. Blocked accounts stay (deleting
     // one would unblock its email). SKIP LOCKED leaves alone an account whose new code is being
     // inserted right now (its foreign-key check holds the row); one deleted just before that check
     // makes the insert fail with 23503, and createEmailToken then creates the account anew.
-    const users = rowsOf<{ id: string }>(
+    const accounts = parseRows(
       await tx.execute(sql`
         DELETE FROM users WHERE id IN (
           SELECT u.id FROM users u
@@ -58,10 +60,20 @@ export async function cleanupExpired(db: Db, { now, maxAttempts, unverifiedAccou
           FOR UPDATE SKIP LOCKED
         )
         RETURNING id`),
+      z.object({ id: z.string() }),
     );
     // A rate-limit key whose newest hit has left its window counts nothing any more.
-    const rateLimits = await tx.delete(rateLimitsTable).where(lt(rateLimitsTable.expire, now)).returning({ key: rateLimitsTable.key });
-    return { sessions: sessions.length, tokens: tokens.length, users: users.length, rateLimits: rateLimits.length };
+    // SKIP LOCKED: a key a call holds is in use again, and waiting for it could deadlock with that
+    // call (which may wait for a code row deleted above).
+    const rateLimits = parseRows(
+      await tx.execute(sql`
+        DELETE FROM rate_limits WHERE key IN (
+          SELECT key FROM rate_limits WHERE expire < ${at}::timestamptz FOR UPDATE SKIP LOCKED
+        )
+        RETURNING key`),
+      z.object({ key: z.string() }),
+    );
+    return { sessions: sessions.length, loginCodes: loginCodes.length, accounts: accounts.length, rateLimits: rateLimits.length };
   });
 }
 
@@ -77,7 +89,7 @@ export function startCleanup(options: {
   const run = async () => {
     try {
       const result = await cleanupExpired(options.db, { ...options, now: options.clock.now() });
-      if (result && (result.sessions || result.tokens || result.users || result.rateLimits)) options.logger.info(result, 'cleanup: removed expired rows');
+      if (result && Object.values(result).some((n) => n > 0)) options.logger.info(result, 'cleanup: removed expired rows');
     } catch (error) {
       options.logger.error({ err: error }, 'cleanup failed');
     }

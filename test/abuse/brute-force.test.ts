@@ -70,3 +70,23 @@ describe.each([
     expect(await attemptsOf(t, userId)).toBe(sessions === 1 ? null : 5);
   });
 });
+
+describe('the right code, guessed 30 times at once from one address (rate limits on)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { ...LIMITED, RATE_LIMIT_SESSION_USER_IP: '100/3600' } });
+  });
+  afterAll(() => t.close());
+
+  // The winner's statement holds the code's row and forgives the client's rate-limit key; the others
+  // hold that key and wait for the code's row. Waiting for the key there would deadlock.
+  it('opens exactly one session, and every other guess gets a typed answer, never an error', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { userId, code } = await codeFor(t, `rush${round}@example.com`);
+      const ip = freshIp();
+      const results = await Promise.all(Array.from({ length: 30 }, () => guess(t, userId, code, ip)));
+      expect(results.filter((r) => r?.__typename === 'Session')).toHaveLength(1);
+      expect(results.filter((r) => r?.__typename !== 'Session').map((r) => r?.__typename)).toEqual(Array(29).fill('InvalidTokenError'));
+    }
+  });
+});

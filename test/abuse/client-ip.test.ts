@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/app/config.js';
 import { canonicalIp, clientIp, parseTrustProxy, rateLimitSubject } from '../../src/lib/client-ip.js';
 
 describe('clientIp', () => {

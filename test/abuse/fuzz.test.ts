@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { type GraphQLArgument, type GraphQLField, getNamedType, isNonNullType, isObjectType, isUnionType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { schema } from '../../src/graphql/schema.js';
+import { schema } from '../../src/app/schema.js';
 import { type TestApp, startTestApp } from '../helpers/test-app.js';
 import { LIMITED } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rateLimitKeys } from '../../src/abuse/rate-limit.js';
-import { rowsOf } from '../../src/db/client.js';
+import { rowsOf } from '../helpers/database.js';
 import { CREATE_EMAIL_TOKEN, CREATE_SESSION, TEST_AUTH_SECRET, type TestApp } from '../helpers/test-app.js';
 
 /** Rate limits on, with X-Forwarded-For from the loopback test client believed: each test picks its IP. */

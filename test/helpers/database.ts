@@ -72,3 +72,8 @@ function migrationsStamp(): string {
   for (const file of files) hash.update(readFileSync(new URL(file, dir)));
   return hash.digest('hex').slice(0, 12);
 }
+
+/** The rows of a raw `db.execute()` in a test, untyped: `db.execute()` answers an array on postgres.js and `{ rows }` on PGlite. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
 import { createSealedBox } from '../../src/lib/sealed-box.js';
-import type { LoginCodeMail } from '../../src/mail/login-code.js';
+import type { LoginCodeMail } from '../../src/mail/login-code-mail.js';
 
 export interface BacklogOptions {
   /** Keys the sealed payload: the worker's AUTH_SECRET. */

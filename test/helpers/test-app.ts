@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
 import { createLogger } from '../../src/lib/logger.js';
-import { type App, createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { type App, createApp } from '../../src/app/create-app.js';
+import { loadConfig } from '../../src/app/config.js';
 import { type HttpServer, startHttpServer } from '../../src/http/http-server.js';
 import { createRequestHandler } from '../../src/http/request-handler.js';
 import { createManualClock } from '../../src/lib/clock.js';
 import { listenForQueuedMail } from '../../src/mail/mail-delivery.js';
 import { createSmtpMailer } from '../../src/mail/mailer.js';
 import type { OutboxWorkerTuning } from '../../src/mail/outbox.worker.js';
-import { createTemplates } from '../../src/mail/templates.js';
+import { createTemplates } from '../../src/mail/templates/templates.js';
 import { type TestDatabase, createTestDatabase } from './database.js';
 import { type MailSink, startMailSink } from './mail-sink.js';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLocales, type MailStrings } from '../../src/mail/templates.js';
+import { type MailStrings, loadLocales } from '../../src/mail/templates/strings.js';
 import { type TestApp, startTestApp } from '../helpers/test-app.js';
 
 const CREATE_EMAIL_TOKEN_IN = /* GraphQL */ `

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { captureLog } from '../helpers/log-capture.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rowsOf } from '../../src/db/client.js';
+import { rowsOf } from '../helpers/database.js';
 import { createOutboxRepository } from '../../src/mail/outbox.repository.js';
 import { retryDelaySeconds } from '../../src/mail/outbox.worker.js';
 import { type MailSink, startMailSink } from '../helpers/mail-sink.js';

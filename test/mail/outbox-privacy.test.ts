@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowsOf } from '../../src/db/client.js';
-import type { LoginCodeMail } from '../../src/mail/login-code.js';
+import { rowsOf } from '../helpers/database.js';
+import type { LoginCodeMail } from '../../src/mail/login-code-mail.js';
 import { createSealedBox } from '../../src/lib/sealed-box.js';
 import { onPostgres } from '../helpers/database.js';
 import { CREATE_EMAIL_TOKEN, TEST_AUTH_SECRET, type TestApp, startTestApp } from '../helpers/test-app.js';

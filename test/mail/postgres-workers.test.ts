@@ -4,12 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { type Database, createDatabase, rowsOf } from '../../src/db/client.js';
+import { loadConfig } from '../../src/app/config.js';
+import { type Database, createDatabase } from '../../src/db/client.js';
+import { rowsOf } from '../helpers/database.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { createMailDelivery, listenForQueuedMail } from '../../src/mail/mail-delivery.js';
 import { createSmtpMailer } from '../../src/mail/mailer.js';
-import { createTemplates } from '../../src/mail/templates.js';
+import { createTemplates } from '../../src/mail/templates/templates.js';
 import { onPostgres } from '../helpers/database.js';
 import { CREATE_EMAIL_TOKEN, TEST_AUTH_SECRET, type TestApp, startTestApp } from '../helpers/test-app.js';
 import { eventually, sleep } from '../helpers/wait.js';
@@ -93,7 +94,7 @@ describe.skipIf(!onPostgres)('several workers on one PostgreSQL', () => {
     let child: ChildProcess;
     let output = '';
     beforeAll(async () => {
-      child = spawn(process.execPath, ['--import', 'tsx', 'src/mail/worker-main.ts'], {
+      child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
         env: {
           PATH: process.env.PATH,
           DATABASE_URL: t.db.url,

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, it, expect } from 'vitest';
-import type { LoginCodeMail } from '../../src/mail/login-code.js';
-import { createTemplates, loadLocales } from '../../src/mail/templates.js';
+import type { LoginCodeMail } from '../../src/mail/login-code-mail.js';
+import { loadLocales } from '../../src/mail/templates/strings.js';
+import { createTemplates } from '../../src/mail/templates/templates.js';
 
 const mail: LoginCodeMail = {
   to: 'ada@example.com',

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, createDatabase, rowsOf } from '../../src/db/client.js';
+import { type Database, createDatabase } from '../../src/db/client.js';
+import { rowsOf } from '../helpers/database.js';
 import { cleanupExpired } from '../../src/maintenance/cleanup.js';
 import { onPostgres } from '../helpers/database.js';
 import { CREATE_EMAIL_TOKEN, CREATE_SESSION, type GqlResponse, type TestApp, startTestApp } from '../helpers/test-app.js';
@@ -30,7 +31,7 @@ describe.skipIf(!onPostgres)('createEmailToken while the cleanup deletes the sam
   async function abandoned(email: string): Promise<string> {
     const { userId } = await t.requestCode(email);
     t.clock.advance(901);
-    expect(await cleanupOn(t.db.db)).toMatchObject({ tokens: 1, users: 0 });
+    expect(await cleanupOn(t.db.db)).toMatchObject({ loginCodes: 1, accounts: 0 });
     t.clock.advance(HOUR);
     return userId;
   }
@@ -62,7 +63,7 @@ describe.skipIf(!onPostgres)('createEmailToken while the cleanup deletes the sam
     let pending: Promise<GqlResponse> | undefined;
     // The cleanup's DELETE, done and not yet committed on a second connection.
     await other.db.transaction(async (held) => {
-      expect(await cleanupOn(held)).toMatchObject({ users: 1 });
+      expect(await cleanupOn(held)).toMatchObject({ accounts: 1 });
       pending = t.gql(CREATE_EMAIL_TOKEN, { userId: 'unique()', email });
       // The new account's INSERT waits on the deleted row of the same email (its unique index).
       await eventually('createEmailToken to wait on the deleting transaction', () => someoneWaitsFor('transactionid'));
@@ -102,7 +103,7 @@ describe.skipIf(!onPostgres)('createEmailToken while the cleanup deletes the sam
     const oldId = await abandoned(email);
     const res = await whilePaused('BEFORE', email, async () => {
       // Nothing holds the account's row yet: the cleanup deletes it and commits.
-      expect(await cleanupOn(t.db.db)).toMatchObject({ users: 1 });
+      expect(await cleanupOn(t.db.db)).toMatchObject({ accounts: 1 });
     });
     expect(await logsIn(email, res)).not.toBe(oldId);
   });
@@ -117,7 +118,7 @@ describe.skipIf(!onPostgres)('createEmailToken while the cleanup deletes the sam
       cleaned = cleanupOn(t.db.db);
       await Promise.race([cleaned, eventually('the cleanup to wait', () => someoneWaitsFor('tuple', 'transactionid'))]);
     });
-    expect(await cleaned).toMatchObject({ users: 0 });
+    expect(await cleaned).toMatchObject({ accounts: 0 });
     expect(await logsIn(email, res)).toBe(oldId);
   });
 });

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowsOf } from '../../src/db/client.js';
+import { rowsOf } from '../helpers/database.js';
 import { cleanupExpired } from '../../src/maintenance/cleanup.js';
 import { type TestApp, startTestApp } from '../helpers/test-app.js';
 
@@ -18,7 +18,7 @@ describe('cleanup of sessions and codes', () => {
       c.clock.advance(101);
       const fresh = await c.login('fresh@example.com');
       const live = await c.requestCode('live@example.com');
-      expect(await cleanup(c)).toEqual({ sessions: 1, tokens: 1, users: 0, rateLimits: 0 });
+      expect(await cleanup(c)).toEqual({ sessions: 1, loginCodes: 1, accounts: 0, rateLimits: 0 });
       const ids = await column<string>(c, sql`SELECT id AS v FROM sessions`);
       expect(ids).toEqual([fresh.sessionId]);
       expect(ids).not.toContain(old.sessionId);
@@ -51,7 +51,7 @@ describe('cleanup of accounts never verified', () => {
     t.clock.advance(1200);
     await t.requestCode('live-code@example.com'); // a new code: this login is under way
 
-    expect(await cleanup(t)).toEqual({ sessions: 0, tokens: 3, users: 1, rateLimits: 0 });
+    expect(await cleanup(t)).toEqual({ sessions: 0, loginCodes: 3, accounts: 1, rateLimits: 0 });
     expect(await column<string>(t, sql`SELECT email AS v FROM users ORDER BY email`)).toEqual([
       'blocked@example.com',
       'live-code@example.com',

@@ -1,4 +1,4 @@
-import type { MailStrings } from '../templates.js';
+import type { MailStrings } from '../templates/strings.js';
 
 const de: MailStrings = {
   subject: ({ appName }) => `Ihr Anmeldecode für ${appName}`,

@@ -1,4 +1,4 @@
-import type { MailStrings } from '../templates.js';
+import type { MailStrings } from '../templates/strings.js';
 
 const en: MailStrings = {
   subject: ({ appName }) => `Your ${appName} login code`,

@@ -1,4 +1,4 @@
-import type { MailStrings } from '../templates.js';
+import type { MailStrings } from '../templates/strings.js';
 
 const es: MailStrings = {
   subject: ({ appName }) => `Tu código de acceso a ${appName}`,

@@ -1,4 +1,4 @@
-import type { MailStrings } from '../templates.js';
+import type { MailStrings } from '../templates/strings.js';
 
 // French typography: a no-break space (\u00a0) before ":"; 0 and 1 take the singular.
 const fr: MailStrings = {

@@ -1,7 +1,7 @@
-import { systemClock } from '../lib/clock.js';
-import { exitOnStartupFailure, onShutdownSignal } from '../entry-point.js';
-import { openResources } from '../startup.js';
-import { createMailDelivery, listenForQueuedMail } from './mail-delivery.js';
+import { systemClock } from './lib/clock.js';
+import { exitOnStartupFailure, onShutdownSignal } from './app/process.js';
+import { openResources } from './app/resources.js';
+import { createMailDelivery, listenForQueuedMail } from './mail/mail-delivery.js';
 
 /**
  * `npm run worker`: delivers queued mail without serving GraphQL, next to servers started with

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { ConfigError } from './config.js';
-import { StartupError } from './startup.js';
+import { StartupError } from './resources.js';
 
 /**
- * What the two entry points (main.ts and mail/worker-main.ts) do with their process; nothing else in
+ * What the two entry points (main.ts and worker.ts) do with their process; nothing else in
  * src/ exits it, so every other module can be started and stopped by a test.
  */
 

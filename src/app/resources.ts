@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import { createLogger } from './lib/logger.js';
+import { createLogger } from '../lib/logger.js';
 import { type ResolvedConfig, loadConfig } from './config.js';
-import { type Database, createDatabase } from './db/client.js';
-import { migrate } from './db/migrate.js';
-import { loadOrCreateAuthSecret } from './lib/auth-secret.js';
-import { type Mailer, createLogMailer, createSmtpMailer } from './mail/mailer.js';
-import { type Templates, createTemplates } from './mail/templates.js';
+import { type Database, createDatabase } from '../db/client.js';
+import { migrate } from '../db/migrate.js';
+import { loadOrCreateAuthSecret } from '../lib/auth-secret.js';
+import { type Mailer, createLogMailer, createSmtpMailer } from '../mail/mailer.js';
+import { type Templates, createTemplates } from '../mail/templates/templates.js';
 
 export interface Resources {
   config: ResolvedConfig;
@@ -24,7 +24,7 @@ export class StartupError extends Error {
 }
 
 /**
- * What the server (main.ts) and the stand-alone mail worker (mail/worker-main.ts) both need before
+ * What the server (main.ts) and the stand-alone mail worker (worker.ts) both need before
  * they start: the configuration, the logger, AUTH_SECRET, the templates, the migrated database and
  * the mailer. A problem throws (ConfigError, StartupError, or the database's own error) before
  * anything is served or sent; the entry point decides what to do with the process.

@@ -1,8 +1,9 @@
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { builder } from './builder.js';
-import './errors.graphql.js';
-import '../auth/auth.graphql.js';
+import { builder } from '../graphql/builder.js';
+import '../graphql/errors.graphql.js';
 import '../account/account.graphql.js';
+import '../login/login.graphql.js';
+import '../sessions/session.graphql.js';
 
 export const schema = builder.toSchema();
 

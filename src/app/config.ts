@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { PostgresTimeouts } from './db/client.js';
-import { type CorsOrigins, DEVELOPMENT_ORIGINS, parseCorsOrigins } from './http/cors.js';
-import { type TrustProxy, parseTrustProxy, parseTrustedAddress } from './lib/client-ip.js';
+import type { RateLimitsConfig } from '../abuse/rate-limit.js';
+import type { PostgresTimeouts } from '../db/client.js';
+import { type CorsOrigins, DEVELOPMENT_ORIGINS, parseCorsOrigins } from '../http/cors.js';
+import { type TrustProxy, parseTrustProxy, parseTrustedAddress } from '../lib/client-ip.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const onOff = z.enum(['on', 'off']);
@@ -94,23 +95,6 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface RateLimit {
-  points: number;
-  durationSeconds: number;
-}
-
-export interface RateLimitsConfig {
-  /** createEmailToken per email: the resend cool-down. */
-  emailTokenResend: RateLimit;
-  /** createEmailToken per email, over a longer window. */
-  emailTokenEmail: RateLimit;
-  /** createEmailToken per client IP. */
-  emailTokenIp: RateLimit;
-  /** createSession per client IP and userId; cleared by a successful login. */
-  sessionUserIp: RateLimit;
-  /** createSession per client IP. */
-  sessionIp: RateLimit;
-}
 
 export interface Config {
   port: number;

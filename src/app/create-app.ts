@@ -2,31 +2,37 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga } from 'graphql-yoga';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
-import { createRateLimits, noRateLimits } from './abuse/rate-limit.js';
-import { createEmailTokenRepository } from './auth/email-token.repository.js';
-import { createEmailTokenService } from './auth/email-token.service.js';
-import { createSessionRepository } from './auth/session.repository.js';
-import { createSessionService } from './auth/session.service.js';
-import { createAccountRepository } from './account/account.repository.js';
-import { createAccountService } from './account/account.service.js';
-import { credentialOf, queueCookie, sessionCookie, useQueuedCookies } from './account/session-cookie.js';
+import { createRateLimits, noRateLimits } from '../abuse/rate-limit.js';
+import { createAccountRepository } from '../account/account.repository.js';
+import { createAccountService } from '../account/account.service.js';
+import type { Db } from '../db/client.js';
+import type { RequestContext } from '../graphql/context.js';
+import { documentLimitPlugins } from '../graphql/document-limits.js';
+import { useJsonParamErrors } from '../graphql/json-params.js';
+import { useMaskedUnexpectedErrors } from '../graphql/masking.js';
+import { useBodyLimit } from '../http/body-limit.js';
+import { useCors } from '../http/cors.js';
+import { useRequestId } from '../http/request-id.js';
+import { queueCookie, useQueuedCookies } from '../http/response-cookies.js';
+import { clientIp } from '../lib/client-ip.js';
+import { type Clock, systemClock } from '../lib/clock.js';
+import { createLoginRepository } from '../login/login.repository.js';
+import { createLoginService } from '../login/login.service.js';
+import { createMailDelivery } from '../mail/mail-delivery.js';
+import type { Mailer } from '../mail/mailer.js';
+import type { OutboxWorkerTuning } from '../mail/outbox.worker.js';
+import type { Templates } from '../mail/templates/templates.js';
+import { credentialOf } from '../sessions/credential.js';
+import { sessionCookie } from '../sessions/session-cookie.js';
+import { createSessionRepository } from '../sessions/session.repository.js';
+import { createSessionService } from '../sessions/session.service.js';
 import type { ResolvedConfig } from './config.js';
-import type { Db } from './db/client.js';
-import type { RequestContext, Services } from './graphql/context.js';
-import { hardeningPlugins } from './graphql/hardening.js';
-import { useCors } from './http/cors.js';
-import { schema } from './graphql/schema.js';
-import { clientIp } from './lib/client-ip.js';
-import { type Clock, systemClock } from './lib/clock.js';
-import { createMailDelivery } from './mail/mail-delivery.js';
-import type { Mailer } from './mail/mailer.js';
-import type { OutboxWorkerTuning } from './mail/outbox.worker.js';
-import type { Templates } from './mail/templates.js';
+import { GRAPHIQL_DOCUMENT } from './graphiql.js';
+import { schema } from './schema.js';
 
 export interface AppDeps {
   config: ResolvedConfig;
   db: Db;
-  /** Which database `db` is: PostgreSQL's pool is shared by many connections, PGlite is one. */
   mailer: Mailer;
   /** Loaded at start-up (`createTemplates`), so a broken override stops the process before it serves. */
   templates: Templates;
@@ -50,22 +56,21 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
 
   // Stored in the database, so every instance sharing it counts against the same limits.
   const rateLimits = config.rateLimits ? createRateLimits({ config: config.rateLimits, authSecret: config.authSecret }) : noRateLimits;
-  const services: Services = {
-    emailTokens: createEmailTokenService({
-      tokens: createEmailTokenRepository(db),
-      rateLimits,
-      sealedBox,
-      locales: templates.locales,
-      clock,
-      config,
-      onQueued: () => {
-        mailCounters.queued++;
-        mailWorker.wake();
-      },
-    }),
-    sessions: createSessionService({ sessions: createSessionRepository(db), rateLimits, clock, config }),
-    account: createAccountService({ accounts: createAccountRepository(db), clock }),
-  };
+  const login = createLoginService({
+    codes: createLoginRepository(db),
+    rateLimits,
+    sealedBox,
+    locales: templates.locales,
+    clock,
+    config,
+    onQueued: () => {
+      mailCounters.queued++;
+      mailWorker.wake();
+    },
+  });
+  const account = createAccountService({ accounts: createAccountRepository(db), clock });
+  const sessions = createSessionService({ sessions: createSessionRepository(db), login, account, rateLimits, clock, config });
+  const services = { login, sessions, account };
   const cookie = config.session.cookie;
 
   const yoga = createYoga<{ req?: IncomingMessage }, RequestContext>({
@@ -78,11 +83,12 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
     // One operation per request: a batch would multiply what one request can ask for.
     batching: false,
     // GraphiQL's assets are inlined: the page works offline and behind networks that block CDNs.
-    graphiql: config.graphiql ? { title: `${config.appName} GraphiQL`, defaultQuery: GRAPHIQL_QUERY } : false,
+    graphiql: config.graphiql ? { title: `${config.appName} GraphiQL`, defaultQuery: GRAPHIQL_DOCUMENT } : false,
     // Loaded on the first GraphiQL page, not at start: its inlined assets cost ~80 MB of memory
     // (measured by `npm run bench`), which a server that never shows GraphiQL should not pay.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     plugins: [
+      useRequestId(),
       useCors({
         origins: config.corsOrigins,
         methods: ['GET', 'POST', 'OPTIONS'],
@@ -90,12 +96,10 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
         exposedHeaders: ['x-request-id'],
         maxAgeSeconds: 7200,
       }),
-      ...hardeningPlugins({
-        logger,
-        production: config.production,
-        introspection: config.introspection,
-        bodyLimitBytes: config.bodyLimitBytes,
-      }),
+      useBodyLimit(config.bodyLimitBytes),
+      useJsonParamErrors(),
+      ...documentLimitPlugins({ production: config.production, introspection: config.introspection }),
+      useMaskedUnexpectedErrors(logger),
       // Cookie-authenticated mutations must not be forgeable by a cross-site form: a request with a
       // "simple" content type (form, multipart, text/plain) needs the x-graphql-yoga-csrf header.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
@@ -106,11 +110,14 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
       return {
         request,
         services,
-        clientIp: clientIp(req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), config.trustProxy),
-        userAgent: request.headers.get('user-agent') ?? '',
-        viewer: () => (viewer ??= services.account.authenticate(credentialOf(request, cookie))),
-        setSessionCookie: (secret, expire) =>
-          queueCookie(request, sessionCookie(request, cookie, secret, (expire.getTime() - clock.now().getTime()) / 1000)),
+        requestInfo: {
+          ip: clientIp(req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), config.trustProxy),
+          userAgent: request.headers.get('user-agent') ?? '',
+          acceptLanguage: request.headers.get('accept-language'),
+        },
+        viewer: () => (viewer ??= sessions.authenticate(credentialOf(request, cookie))),
+        setSessionCookie: (credential, expire) =>
+          queueCookie(request, sessionCookie(request, cookie, credential, (expire.getTime() - clock.now().getTime()) / 1000)),
         clearSessionCookie: () => queueCookie(request, sessionCookie(request, cookie, '', 0)),
       };
     },
@@ -120,22 +127,3 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
 }
 
 export type App = ReturnType<typeof createApp>;
-
-const GRAPHIQL_QUERY = `# 1. Ask for a code: it arrives by mail (or in the server log without SMTP_URL).
-mutation SendCode {
-  createEmailToken(userId: "unique()", email: "you@example.com") {
-    __typename
-    ... on Token { userId expire }
-    ... on Error { code message }
-  }
-}
-
-# 2. Trade it for a session: put the userId from step 1 and the code from the mail.
-mutation LogIn {
-  createSession(userId: "USER_ID", secret: "123456") {
-    __typename
-    ... on Session { id userId expire secret }
-    ... on Error { code message }
-  }
-}
-`;

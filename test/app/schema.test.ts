@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isObjectType, isInterfaceType, isUnionType, isEnumType, isInputObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { printedSchema, schema } from '../../src/graphql/schema.js';
+import { printedSchema, schema } from '../../src/app/schema.js';
 import { type TestApp, startTestApp } from '../helpers/test-app.js';
 
 describe('schema.graphql', () => {

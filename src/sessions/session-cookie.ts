@@ -1,5 +1,3 @@
-import type { Plugin } from 'graphql-yoga';
-
 export interface CookieOptions {
   /** SESSION_COOKIE: the name before any prefix. */
   name: string;
@@ -21,27 +19,6 @@ export function cookieName(request: Request, options: CookieOptions): string {
   return options.domain ? `__Secure-${options.name}` : `__Host-${options.name}`;
 }
 
-/**
- * The credential of a request: the Bearer token, else the session cookie. Several cookies of the
- * name (one planted for a parent domain beside ours) are refused rather than one picked: null.
- */
-export function credentialOf(request: Request, options: CookieOptions): string | null {
-  const auth = request.headers.get('authorization');
-  if (auth) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    return match ? match[1]! : null;
-  }
-  const header = request.headers.get('cookie');
-  if (!header) return null;
-  const name = cookieName(request, options);
-  const values: string[] = [];
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) values.push(part.slice(eq + 1).trim());
-  }
-  return values.length === 1 && values[0] ? values[0] : null;
-}
-
 /** Set-Cookie for a session credential: HttpOnly, SameSite=Lax, Path=/, Max-Age to the session's expiry. */
 export function sessionCookie(request: Request, options: CookieOptions, value: string, maxAgeSeconds: number): string {
   return [
@@ -53,22 +30,4 @@ export function sessionCookie(request: Request, options: CookieOptions, value: s
     ...(options.domain ? [`Domain=${options.domain}`] : []),
     ...(isSecure(request, options) ? ['Secure'] : []),
   ].join('; ');
-}
-
-const pending = new WeakMap<Request, string[]>();
-
-/** Queues a Set-Cookie header for the response to `request` (resolvers cannot touch the response). */
-export function queueCookie(request: Request, cookie: string): void {
-  const list = pending.get(request) ?? [];
-  list.push(cookie);
-  pending.set(request, list);
-}
-
-/** Yoga plugin writing the queued Set-Cookie headers into the response. */
-export function useQueuedCookies(): Plugin {
-  return {
-    onResponse({ request, response }) {
-      for (const cookie of pending.get(request) ?? []) response.headers.append('set-cookie', cookie);
-    },
-  };
 }
