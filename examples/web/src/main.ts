@@ -2,7 +2,7 @@ import { LogIn, SendCode } from '../../shared/operations.js';
 import { assertNever, request } from '../../shared/request.js';
 import { initAccount, showAccount } from './account.js';
 import { endpointFor } from './endpoint.js';
-import { act, announce, byId, clearError, countDown, inWords, showDate, showError, showStep } from './ui.js';
+import { act, announce, byId, clearError, rateLimited, showDate, showError, showStep } from './ui.js';
 
 const api = endpointFor(new URL(location.href));
 
@@ -42,17 +42,12 @@ async function sendCode(email: string, button: HTMLButtonElement, error: HTMLEle
       phraseBox.hidden = !result.phrase;
       return true;
     case 'RateLimitError':
-      // Nothing changed: a code sent earlier still works, so say so when there is one.
-      showError(
-        error,
-        pending?.email === email
-          ? `You can ask for a new code in ${inWords(result.retryAfter)}. Until then, the code in the last mail still works.`
-          : `Too many codes were asked for this address. You can ask again in ${inWords(result.retryAfter)}.`,
-      );
-      countDown(button, result.retryAfter, () => {
-        clearError(error);
-        announce('You can ask for a code again.');
-      });
+      // Nothing changed: the code sent earlier is still the one to use, so say so when there is one.
+      if (pending?.email === email) {
+        rateLimited(button, error, result.retryAfter, 'The code in the last mail was not replaced. You can ask for a new one in', 'You can ask for a new code now.');
+      } else {
+        rateLimited(button, error, result.retryAfter, 'Too many codes were asked for this address. You can ask again in', 'You can ask for a code again.');
+      }
       return false;
     case 'ValidationError':
       showError(error, 'Enter a valid email address, like name@example.com.', field);
@@ -108,11 +103,7 @@ codeForm.addEventListener('submit', (event) => {
       case 'InvalidTokenError':
         return showError(codeError, 'That code is wrong or has expired. Check that it comes from the newest mail, or send a new code.', codeInput);
       case 'RateLimitError':
-        showError(codeError, `Too many attempts. You can try again in ${inWords(result.retryAfter)}.`);
-        return countDown(signInButton, result.retryAfter, () => {
-          clearError(codeError);
-          announce('You can try the code again.');
-        });
+        return rateLimited(signInButton, codeError, result.retryAfter, 'Too many attempts. You can try again in', 'You can try the code again.');
       case 'UserBlockedError':
         return showError(codeError, 'This account is blocked: it cannot sign in. Contact support if you think this is a mistake.');
       case 'ValidationError':

@@ -59,7 +59,7 @@ const clock = (seconds: number) =>
  * Counts `seconds` down on the button ("Send code (0:42)"), which stays held until then; the tick is
  * not announced, the end is (`onDone`).
  */
-export function countDown(button: HTMLButtonElement, seconds: number, onDone: () => void): void {
+function countDown(button: HTMLButtonElement, seconds: number, onDone: () => void): void {
   clearTimeout(waiting.get(button));
   const label = (button.dataset.label ??= button.textContent ?? '');
   const end = Date.now() + seconds * 1000;
@@ -80,6 +80,15 @@ export function countDown(button: HTMLButtonElement, seconds: number, onDone: ()
 }
 
 export const isCounting = (button: HTMLButtonElement) => waiting.has(button);
+
+/** A RateLimitError: `text` in the error paragraph, the button counting down, then `done` announced. */
+export function rateLimited(button: HTMLButtonElement, error: HTMLElement, retryAfter: number, text: string, done: string): void {
+  showError(error, `${text} ${inWords(retryAfter)}.`);
+  countDown(button, retryAfter, () => {
+    clearError(error);
+    announce(done);
+  });
+}
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
@@ -120,7 +129,7 @@ export async function act(button: HTMLButtonElement, errorTarget: HTMLElement, w
 }
 
 /** "42 seconds", "3 minutes": a wait as a sentence says it (the button shows the exact countdown). */
-export function inWords(seconds: number): string {
+function inWords(seconds: number): string {
   if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
   const minutes = Math.ceil(seconds / 60);
   return `${minutes} minute${minutes === 1 ? '' : 's'}`;
