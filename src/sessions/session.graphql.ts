@@ -86,6 +86,16 @@ builder.queryField('sessions', (t) =>
   }),
 );
 
+/** The argument of `session` and `deleteSession`. */
+const sessionIdArgs = builder.args((t) => ({
+  sessionId: t.string({
+    required: true,
+    defaultValue: 'current',
+    description: 'A session id, or "current".',
+    validate: { schema: sessionIdSchema },
+  }),
+}));
+
 builder.queryField('session', (t) =>
   t.field({
     type: SessionType,
@@ -94,14 +104,7 @@ builder.queryField('session', (t) =>
       types: [UnauthorizedError, NotFoundError, ZodError],
       union: { name: 'SessionResult', description: 'The session, or why it cannot be shown.' },
     },
-    args: {
-      sessionId: t.arg.string({
-        required: true,
-        defaultValue: 'current',
-        description: 'A session id, or "current".',
-        validate: { schema: sessionIdSchema },
-      }),
-    },
+    args: sessionIdArgs,
     resolve: async (_, args, ctx) => ctx.services.sessions.get(await ctx.viewer(), args.sessionId),
   }),
 );
@@ -124,14 +127,7 @@ builder.mutationField('deleteSession', (t) =>
   t.field({
     type: DeleteSessionResult,
     description: 'Deletes one session of the logged-in account. "current" logs out (and clears the session cookie).',
-    args: {
-      sessionId: t.arg.string({
-        required: true,
-        defaultValue: 'current',
-        description: 'A session id, or "current".',
-        validate: { schema: sessionIdSchema },
-      }),
-    },
+    args: sessionIdArgs,
     extensions: deleteErrors,
     resolve: async (_, args, ctx) => {
       const result = await ctx.services.sessions.delete(await ctx.viewer(), args.sessionId);
