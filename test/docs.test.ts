@@ -20,6 +20,14 @@ describe('the documentation', () => {
     expect(readFileSync(join(ROOT, 'README.md')).length).toBeLessThanOrEqual(15 * 1024);
   });
 
+  it('catalogues every ErrorCode of the contract in docs/errors.md', () => {
+    const schema = readFileSync(join(ROOT, 'schema.graphql'), 'utf8');
+    const codes = [...schema.slice(schema.indexOf('enum ErrorCode {')).split('}')[0]!.matchAll(/^\s+([A-Z_]+)$/gm)].map((m) => m[1]!);
+    expect(codes.length).toBeGreaterThan(5);
+    const catalogue = readFileSync(join(ROOT, 'docs/errors.md'), 'utf8');
+    expect(codes.filter((code) => !catalogue.includes(`| \`${code}\` |`) || !catalogue.includes(`### \`${code}\``))).toEqual([]);
+  });
+
   it.each(pages)('%s links only to files and headings that exist', (page) => {
     const text = readFileSync(join(ROOT, page), 'utf8');
     const broken: string[] = [];

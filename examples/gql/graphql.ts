@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'GENERAL_NOT_FOUND'
   /** Too many calls: wait `retryAfter` seconds. */
   | 'GENERAL_RATE_LIMIT_EXCEEDED'
+  /** The url is not a page a login link may point at. */
+  | 'URL_NOT_ALLOWED'
   /** The userId belongs to another account. */
   | 'USER_ALREADY_EXISTS'
   /** The account is blocked. */

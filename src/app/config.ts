@@ -3,6 +3,7 @@ import type { RateLimitsConfig } from '../abuse/rate-limit.js';
 import type { PostgresTimeouts } from '../db/client.js';
 import { type CorsOrigins, DEVELOPMENT_ORIGINS, parseCorsOrigins } from '../http/cors.js';
 import { type TrustProxy, parseTrustProxy, parseTrustedAddress } from '../lib/client-ip.js';
+import { type UrlAllowlist, allowlistOf, parseUrlAllowlist } from '../login/magic-url.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const onOff = z.enum(['on', 'off']);
@@ -22,6 +23,23 @@ const trustProxy = z
   .refine((v) => /^[0-9]{1,2}$/.test(v) || v.split(',').every((part) => parseTrustedAddress(part.trim()) !== null), {
     message: 'must be a number of proxy hops or a comma-separated list of IP addresses and CIDR ranges',
   });
+
+/** A variable that `parse` must accept; its error says what is wrong. */
+const parsedBy = (parse: (value: string) => unknown, what: string) =>
+  z.string().superRefine((value, ctx) => {
+    try {
+      parse(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `${what}: ${(error as Error).message}` });
+    }
+  });
+
+/** One origin, optionally with a path: `https://auth.example.com` or `https://example.com/auth/`. */
+function parseOneUrl(value: string): UrlAllowlist['entries'][number] {
+  const { entries } = parseUrlAllowlist(value);
+  if (entries.length !== 1 || entries[0]!.anyPort) throw new Error(`"${value}" is not one URL`);
+  return entries[0]!;
+}
 
 /** The environment the service reads, as a zod schema: names and defaults are the documented ones. */
 const envSchema = z.object({
@@ -64,16 +82,10 @@ const envSchema = z.object({
     .regex(/^\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i, 'must be a domain name such as example.com')
     .transform((d) => d.replace(/^\./, '').toLowerCase())
     .optional(),
-  CORS_ORIGINS: z
-    .string()
-    .superRefine((v, ctx) => {
-      try {
-        parseCorsOrigins(v);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of origins: ${(error as Error).message}` });
-      }
-    })
-    .optional(),
+  CORS_ORIGINS: parsedBy(parseCorsOrigins, 'must be a comma-separated list of origins').optional(),
+  PUBLIC_URL: parsedBy(parseOneUrl, 'must be the URL users reach this server at').optional(),
+  MAGIC_URL_TTL_SECONDS: int(60, 86_400).default(3600),
+  MAGIC_URL_ALLOWLIST: parsedBy(parseUrlAllowlist, 'must be a comma-separated list of origins, each with an optional path').optional(),
   CLEANUP_INTERVAL_SECONDS: int(1, 86_400).default(3600),
   UNVERIFIED_ACCOUNT_TTL_SECONDS: int(3600, 10 * 365 * 86_400).default(7 * 86_400),
   MAIL_WORKER: onOff.default('on'),
@@ -116,6 +128,14 @@ export interface Config {
   };
   appName: string;
   otp: { length: number; ttlSeconds: number; maxAttempts: number };
+  /** Login links (createMagicURLToken). */
+  magicUrl: {
+    ttlSeconds: number;
+    /** Where a link may point (MAGIC_URL_ALLOWLIST; else CORS_ORIGINS and this server's own page). */
+    allowlist: UrlAllowlist;
+    /** Where a link points when no `url` is given: this server's own page, or null (then `url` is required). */
+    defaultUrl: string | null;
+  };
   session: { ttlSeconds: number; limit: number; cookie: { name: string; secure: boolean; domain: string | null } };
   /** Origins whose pages may call the API with the user's credentials (CORS). */
   corsOrigins: CorsOrigins;
@@ -163,6 +183,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  const corsOrigins = parseCorsOrigins(e.CORS_ORIGINS ?? (production ? '' : DEVELOPMENT_ORIGINS));
+  // This server's own page, for links without a `url`: never taken from the request's Host header,
+  // which a client writes (a link built on it could send the secret to any host).
+  const publicUrl = e.PUBLIC_URL ?? (production ? null : `http://localhost:${e.PORT}/`);
   // A production server shows a stranger neither the schema nor a console to explore it, unless the
   // operator opts in; a development server shows both.
   const enabled = (value: 'on' | 'off' | undefined) => (value ?? (production ? 'off' : 'on')) === 'on';
@@ -186,6 +210,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     appName: e.APP_NAME,
     otp: { length: e.OTP_LENGTH, ttlSeconds: e.OTP_TTL_SECONDS, maxAttempts: e.OTP_MAX_ATTEMPTS },
+    magicUrl: {
+      ttlSeconds: e.MAGIC_URL_TTL_SECONDS,
+      allowlist: e.MAGIC_URL_ALLOWLIST
+        ? parseUrlAllowlist(e.MAGIC_URL_ALLOWLIST)
+        : allowlistOf(corsOrigins, publicUrl ? [publicUrl] : []),
+      defaultUrl: publicUrl,
+    },
     session: {
       ttlSeconds: e.SESSION_TTL_SECONDS,
       limit: e.SESSION_LIMIT,
@@ -212,6 +243,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     production,
     // Unset: no cross-origin access in production; any port of this machine in development.
-    corsOrigins: parseCorsOrigins(e.CORS_ORIGINS ?? (production ? '' : DEVELOPMENT_ORIGINS)),
+    corsOrigins,
   };
 }

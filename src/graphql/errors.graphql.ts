@@ -7,6 +7,7 @@ import {
   RateLimitError,
   UnauthorizedError,
   UserBlockedError,
+  UrlNotAllowedError,
   UserConflictError,
 } from '../lib/errors.js';
 import { builder } from './builder.js';
@@ -24,6 +25,7 @@ export const ErrorCodeEnum = builder.enumType('ErrorCode', {
     USER_BLOCKED: { value: ErrorCode.USER_BLOCKED, description: 'The account is blocked.' },
     USER_UNAUTHORIZED: { value: ErrorCode.USER_UNAUTHORIZED, description: 'The request carries no valid session.' },
     GENERAL_NOT_FOUND: { value: ErrorCode.GENERAL_NOT_FOUND, description: 'No such object for this account.' },
+    URL_NOT_ALLOWED: { value: ErrorCode.URL_NOT_ALLOWED, description: 'The url is not a page a login link may point at.' },
   },
 });
 
@@ -88,3 +90,4 @@ errorType(UserConflictError, 'The requested userId already belongs to an account
 errorType(UserBlockedError, 'The account is blocked: no code is sent and no session is created.');
 export const UnauthorizedErrorType = errorType(UnauthorizedError, 'The request carries no valid session credential (missing, unknown, expired, deleted, or the account is blocked).');
 export const NotFoundErrorType = errorType(NotFoundError, 'The object does not exist or belongs to another account.');
+errorType(UrlNotAllowedError, 'The `url` of a login link is not on the allowlist (MAGIC_URL_ALLOWLIST): no link was sent.');

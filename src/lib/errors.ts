@@ -11,6 +11,7 @@ export const ErrorCode = {
   USER_BLOCKED: 'USER_BLOCKED',
   USER_UNAUTHORIZED: 'USER_UNAUTHORIZED',
   GENERAL_NOT_FOUND: 'GENERAL_NOT_FOUND',
+  URL_NOT_ALLOWED: 'URL_NOT_ALLOWED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -66,5 +67,14 @@ export class NotFoundError extends AppError {
   constructor(what: string) {
     super(`${what} not found.`);
     this.name = 'NotFoundError';
+  }
+}
+
+/** A login link may only point at an allowed page (MAGIC_URL_ALLOWLIST): anything else would relay the secret. */
+export class UrlNotAllowedError extends AppError {
+  readonly code = ErrorCode.URL_NOT_ALLOWED;
+  constructor() {
+    super('This url is not allowed for login links: use a page of the app (MAGIC_URL_ALLOWLIST).');
+    this.name = 'UrlNotAllowedError';
   }
 }

@@ -16,8 +16,17 @@ export const emailSchema = safeString(1024).pipe(
     .pipe(z.email('must be a valid email address').max(254, 'must be at most 254 characters')),
 );
 
-/** The code as the user typed it: digits only; its length is checked against the live code. */
-export const secretSchema = safeString(64).regex(/^[0-9]{1,16}$/, 'must be the code from the email (digits only)');
+/**
+ * The code as the user typed it (digits only; its length is checked against the live code), or the
+ * secret of a login link (64 hexadecimal digits).
+ */
+export const secretSchema = safeString(64).regex(
+  /^([0-9]{1,16}|[0-9a-f]{64})$/,
+  'must be the code from the email (digits only) or the secret of its login link',
+);
+
+/** A login link's page; whether it is allowed is the allowlist's business (a typed UrlNotAllowedError). */
+export const urlSchema = safeString(2048);
 
 /**
  * A language tag like `de`, `pt-BR` or `zh_Hant_TW` (BCP 47's shape, `_` tolerated); an unknown

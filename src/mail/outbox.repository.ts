@@ -4,31 +4,27 @@ import type { Db } from '../db/client.js';
 import { parseRows } from '../db/rows.js';
 import { outboxTable } from '../db/schema.js';
 
-export interface ClaimedMessage {
-  id: string;
-  recipient: string;
-  payload: string | null;
-  /** Delivery attempts including this one. */
-  attempts: number;
-  /** The code has expired: the mail is worthless. */
-  expired: boolean;
-  /** The code was used or replaced by a newer one: the mail is worthless. */
-  replaced: boolean;
-  /** When the code expires. */
-  expire: Date;
-}
+/** A claimed message; postgres.js and PGlite differ on numbers and timestamps, so both are coerced. */
+const claimedRow = z
+  .object({
+    id: z.string(),
+    recipient: z.string(),
+    /** The sealed mail; null once finished. */
+    payload: z.string().nullable(),
+    /** Delivery attempts including this one. */
+    attempts: z.coerce.number(),
+    /** When the code expires, as epoch milliseconds: drizzle leaves timestamps as text on postgres.js. */
+    expire: z.coerce.number().transform((ms) => new Date(ms)),
+    /** The code has expired: the mail is worthless. */
+    expired: z.boolean(),
+    /** The code was used or replaced by a newer one: the mail is worthless. */
+    replaced: z.boolean(),
+    /** The account of the message's code (null once replaced): a link names it. */
+    account_id: z.string().nullable(),
+  })
+  .transform(({ account_id, ...message }) => ({ ...message, accountId: account_id }));
 
-/** A claimed row; postgres.js and PGlite differ on numbers and timestamps, so both are coerced. */
-const claimedRow = z.object({
-  id: z.string(),
-  recipient: z.string(),
-  payload: z.string().nullable(),
-  attempts: z.coerce.number(),
-  // Epoch milliseconds: drizzle leaves timestamps as PostgreSQL's text on postgres.js, Dates on PGlite.
-  expire: z.coerce.number().transform((ms) => new Date(ms)),
-  expired: z.boolean(),
-  replaced: z.boolean(),
-});
+export type ClaimedMessage = z.output<typeof claimedRow>;
 
 export type FinishedStatus = 'sent' | 'dropped' | 'failed';
 
@@ -64,7 +60,8 @@ export function createOutboxRepository(db: Db) {
           )
           RETURNING o.id, o.recipient, o.payload, o.attempts, (extract(epoch FROM o.expire) * 1000)::float8 AS expire,
             o.expire <= ${at}::timestamptz AS expired,
-            NOT EXISTS (SELECT 1 FROM tokens t WHERE t.id = o.token_id) AS replaced`),
+            NOT EXISTS (SELECT 1 FROM tokens t WHERE t.id = o.token_id) AS replaced,
+            (SELECT t.user_id FROM tokens t WHERE t.id = o.token_id) AS account_id`),
         claimedRow,
       );
     },

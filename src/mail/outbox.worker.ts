@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { type Clock, addSeconds } from '../lib/clock.js';
 import { redactEmailAddresses } from '../lib/redact.js';
 import type { SealedBox } from '../lib/sealed-box.js';
-import type { LoginCodeMail } from './login-code-mail.js';
+import { type SealedLoginMail, openLoginMail } from './login-mail.js';
 import { type Mailer, isPermanentFailure } from './mailer.js';
 import type { ClaimedMessage, OutboxRepository } from './outbox.repository.js';
 import type { Templates } from './templates/templates.js';
@@ -91,9 +91,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       await giveUp(message, message.attempts - 1, 'mail not delivered before its code expired');
       return undefined;
     }
-    if (message.expired || message.replaced || !message.payload) return 'dropped';
+    if (message.expired || message.replaced || !message.payload || !message.accountId) return 'dropped';
     try {
-      await mailer.send(templates.render(sealedBox.open<LoginCodeMail>(message.payload)));
+      await mailer.send(templates.render(openLoginMail(sealedBox.open<SealedLoginMail>(message.payload), message.accountId)));
       return 'sent';
     } catch (error) {
       const next = addSeconds(clock.now(), retryDelaySeconds(message.attempts, base, max));

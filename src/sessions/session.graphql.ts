@@ -67,7 +67,11 @@ builder.mutationField('createSession', (t) =>
         description: 'The `userId` returned by createEmailToken.',
         validate: { schema: userIdSchema },
       }),
-      secret: t.arg.string({ required: true, description: 'The code from the mail.', validate: { schema: secretSchema } }),
+      secret: t.arg.string({
+        required: true,
+        description: 'The code from the mail, or the `secret` of its login link.',
+        validate: { schema: secretSchema },
+      }),
     },
     resolve: async (_, args, ctx) => {
       const session = await ctx.services.sessions.createSession(args.userId, args.secret, ctx.requestInfo);

@@ -20,6 +20,17 @@ export const CREATE_EMAIL_TOKEN = /* GraphQL */ `
     }
   }`;
 
+export const CREATE_MAGIC_URL_TOKEN = /* GraphQL */ `
+  mutation ($userId: String!, $email: String!, $url: String, $phrase: Boolean, $locale: String) {
+    createMagicURLToken(userId: $userId, email: $email, url: $url, phrase: $phrase, locale: $locale) {
+      __typename
+      ... on Token { id userId createdAt expire phrase }
+      ... on Error { code message }
+      ... on ValidationError { issues { path message } }
+      ... on RateLimitError { retryAfter }
+    }
+  }`;
+
 export const CREATE_SESSION = /* GraphQL */ `
   mutation ($userId: String!, $secret: String!) {
     createSession(userId: $userId, secret: $secret) {
@@ -71,6 +82,24 @@ export async function codeFor(t: TestApp, email: string, asking: Asking = {}): P
   const token = await issueCode(t, email, asking);
   const mail = await t.mail.next(normalizeEmail(email));
   return { userId: token.userId, code: mail.code!, mail };
+}
+
+/** createMagicURLToken's answer, whichever member of the union; an HTTP or GraphQL error fails the test. */
+export async function sendLink(t: TestApp, email: string, asking: Asking & { url?: string } = {}): Promise<Answer> {
+  const { userId = 'unique()', phrase, locale, url } = asking;
+  const res = await t.gql(CREATE_MAGIC_URL_TOKEN, { userId, email, url, phrase, locale }, headersOf(asking));
+  const answer = res.body.data?.createMagicURLToken;
+  if (res.status !== 200 || !answer) throw new Error(`createMagicURLToken: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  return answer;
+}
+
+/** A Token for a login link to `email`, and the link read from its mail, with the query it carries. */
+export async function linkFor(t: TestApp, email: string, asking: Asking & { url?: string } = {}) {
+  const token = await sendLink(t, email, asking);
+  if (token.__typename !== 'Token') throw new Error(`createMagicURLToken: ${JSON.stringify(token)}`);
+  const mail = await t.mail.next(normalizeEmail(email));
+  const link = new URL(mail.link!);
+  return { token, mail, link, userId: link.searchParams.get('userId')!, secret: link.searchParams.get('secret')! };
 }
 
 /** createSession's answer, whichever member of the union; an HTTP or GraphQL error fails the test. */

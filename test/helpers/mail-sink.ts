@@ -10,6 +10,8 @@ export interface ReceivedMail {
   headers: Map<string, unknown>;
   /** The login code: the first run of 6–10 digits on its own line of the text part. */
   code: string | undefined;
+  /** The login link: the first http(s) URL on its own line of the text part that carries a `secret`. */
+  link: string | undefined;
 }
 
 export interface MailSink {
@@ -69,6 +71,7 @@ export async function startMailSink(port = 0): Promise<MailSink> {
           html: typeof parsed.html === 'string' ? parsed.html : '',
           headers: parsed.headers,
           code: /^\s*(\d{6,10})\s*$/m.exec(text)?.[1],
+          link: /^\s*(https?:\/\/\S*[?&]secret=\S*)\s*$/m.exec(text)?.[1],
         });
         callback();
       });

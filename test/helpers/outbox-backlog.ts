@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
 import { createSealedBox } from '../../src/lib/sealed-box.js';
-import type { LoginCodeMail } from '../../src/mail/login-code-mail.js';
+import type { SealedLoginMail } from '../../src/mail/login-mail.js';
 
 export interface BacklogOptions {
   /** Keys the sealed payload: the worker's AUTH_SECRET. */
@@ -23,7 +23,7 @@ export async function queueBacklog(db: Db, options: BacklogOptions): Promise<voi
   const { count, now } = options;
   const recipient = options.recipient ?? 'backlog@example.com';
   const spanMs = (options.spanSeconds ?? 30) * 1000;
-  const mail: LoginCodeMail = { to: recipient, code: '123456', phrase: null, ttlMinutes: 15, locale: 'en', clientName: null, osName: null, ip: null };
+  const mail: SealedLoginMail = { to: recipient, code: '123456', phrase: null, ttlMinutes: 15, locale: 'en', clientName: null, osName: null, ip: null };
   const payload = createSealedBox(options.authSecret, 'outbox').seal(mail);
   const at = now.toISOString();
   await db.transaction(async (tx) => {

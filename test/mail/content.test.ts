@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Asking, codeFor, sendCode } from '../helpers/login.js';
+import { type Asking, codeFor, linkFor, sendCode } from '../helpers/login.js';
 import { type TestApp, startTestApp } from '../helpers/test-app.js';
 
 /**
@@ -86,6 +86,71 @@ describe('the language of the mail', () => {
       expect(result.__typename).toBe('ValidationError');
       expect(result.issues[0].path).toEqual(['locale']);
     }
+  });
+});
+
+/** The link mail's own words, written out like EXPECTED: a 60-minute link to Acme. */
+const EXPECTED_LINK = {
+  en: {
+    subject: 'Your Acme login link',
+    intro: 'Click the button to finish logging in:',
+    textIntro: 'Open this link to finish logging in:',
+    button: 'Log in to Acme',
+    plainLink: 'Or open this link in your browser:',
+    lifetime: 'The link works for 60 minutes and only once.',
+    notYou: 'If this was not you, ignore this mail: nobody can log in without the link.',
+  },
+  de: {
+    subject: 'Ihr Anmeldelink für Acme',
+    intro: 'Klicken Sie auf die Schaltfläche, um die Anmeldung abzuschließen:',
+    textIntro: 'Öffnen Sie diesen Link, um die Anmeldung abzuschließen:',
+    button: 'Bei Acme anmelden',
+    plainLink: 'Oder öffnen Sie diesen Link in Ihrem Browser:',
+    lifetime: 'Der Link ist 60 Minuten lang gültig und kann nur einmal verwendet werden.',
+    notYou: 'Falls Sie das nicht waren, ignorieren Sie diese E-Mail einfach: Ohne den Link kann sich niemand anmelden.',
+  },
+  fr: {
+    subject: 'Votre lien de connexion à Acme',
+    intro: 'Cliquez sur le bouton pour terminer la connexion\u00a0:',
+    textIntro: 'Ouvrez ce lien pour terminer la connexion\u00a0:',
+    button: 'Se connecter à Acme',
+    plainLink: 'Ou ouvrez ce lien dans votre navigateur\u00a0:',
+    lifetime: 'Ce lien est valable 60 minutes et ne peut être utilisé qu’une seule fois.',
+    notYou: 'Si vous n’êtes pas à l’origine de cette demande, ignorez ce message\u00a0: personne ne peut se connecter sans le lien.',
+  },
+  es: {
+    subject: 'Tu enlace de acceso a Acme',
+    intro: 'Pulsa el botón para completar el inicio de sesión:',
+    textIntro: 'Abre este enlace para completar el inicio de sesión:',
+    button: 'Iniciar sesión en Acme',
+    plainLink: 'O abre este enlace en tu navegador:',
+    lifetime: 'El enlace es válido durante 60 minutos y solo se puede usar una vez.',
+    notYou: 'Si no has sido tú, ignora este correo: nadie puede iniciar sesión sin el enlace.',
+  },
+};
+
+describe('the link mail', () => {
+  it.each(['en', 'de', 'fr', 'es'] as const)('says it in %s: a button and the plain link, the phrase, who asked', async (lang) => {
+    const { mail, token, link } = await linkFor(t, `link-${lang}@example.com`, {
+      locale: lang,
+      phrase: true,
+      url: 'http://localhost:5173/callback',
+      headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' },
+    });
+    const want = EXPECTED_LINK[lang];
+    expect(mail.subject).toBe(want.subject);
+    for (const line of [want.textIntro, want.lifetime, want.notYou, token.phrase, mail.link]) expect(mail.text).toContain(line);
+    for (const line of [want.intro, want.plainLink, want.lifetime, want.notYou]) expect(mail.html).toContain(line);
+    expect(mail.text).toContain(expected(lang).phrase);
+    expect(mail.text).toContain('Firefox');
+    expect(mail.text).not.toMatch(/^\s*\d{6,10}\s*$/m);
+    expect(mail.html).toContain(`<html lang="${lang}">`);
+    // The button and the plain link both carry the whole link, escaped for HTML.
+    const href = `href="${link.toString().replaceAll('&', '&amp;')}"`;
+    expect(mail.html.split(href)).toHaveLength(3);
+    expect(mail.html).toContain(`>${want.button}</a>`);
+    expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
+    expect(mail.headers.get('message-id')).toMatch(/@otpql\.test>$/);
   });
 });
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../helpers/database.js';
-import type { LoginCodeMail } from '../../src/mail/login-code-mail.js';
+import type { SealedLoginMail } from '../../src/mail/login-mail.js';
 import { createSealedBox } from '../../src/lib/sealed-box.js';
 import { onPostgres } from '../helpers/database.js';
 import { TEST_AUTH_SECRET, type TestApp, startTestApp } from '../helpers/test-app.js';
@@ -34,7 +34,7 @@ describe('a database dump taken while a message waits', () => {
     const [row] = rowsOf<{ payload: string; status: string }>(await t.db.db.execute(sql`SELECT payload, status FROM outbox`));
     expect(row!.status).toBe('queued');
     // The payload opens with AUTH_SECRET's key, and only with it.
-    const mail = createSealedBox(TEST_AUTH_SECRET, 'outbox').open<LoginCodeMail>(row!.payload);
+    const mail = createSealedBox(TEST_AUTH_SECRET, 'outbox').open<SealedLoginMail>(row!.payload);
     expect(mail.code).toMatch(/^\d{10}$/);
     expect(() => createSealedBox(`${TEST_AUTH_SECRET}-other`, 'outbox').open(row!.payload)).toThrow();
 

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, it, expect } from 'vitest';
-import type { LoginCodeMail } from '../../src/mail/login-code-mail.js';
+import type { LoginMail } from '../../src/mail/login-mail.js';
 import { loadLocales } from '../../src/mail/templates/strings.js';
 import { createTemplates } from '../../src/mail/templates/templates.js';
 
-const mail: LoginCodeMail = {
+const mail: LoginMail = {
+  link: null,
   to: 'ada@example.com',
   code: '482913',
   phrase: 'amber falcon river',
@@ -174,7 +175,25 @@ describe('operator overrides (MAIL_TEMPLATES_DIR)', () => {
     expect(out.text).toBe('482913 <img src=x onerror="alert(1)">');
   });
 
+  it('replace the link mail with link-*.txt and link-html.html, the code mail staying as it is', async () => {
+    const dir = overrideDir({
+      'en/link-subject.txt': 'Sign in to {{appName}}',
+      'en/link-text.txt': 'Open {{link}} ({{minutes}} min)',
+      'en/link-html.html': '<a href="{{link}}">Sign in</a>',
+    });
+    const templates = await createTemplates({ appName: 'Acme', dir });
+    const link = 'https://app.example.com/auth?userId=u1&secret=s&expire=e';
+    const out = templates.render({ ...mail, code: '', link, ttlMinutes: 60 });
+    expect(out.subject).toBe('Sign in to Acme');
+    expect(out.text).toBe(`Open ${link} (60 min)`);
+    expect(out.html).toBe(`<a href="${link.replaceAll('&', '&amp;')}">Sign in</a>`);
+    expect(templates.render(mail).subject).toBe('Your Acme login code');
+  });
+
   it.each<{ files: Record<string, string>; file: string; problem: string }>([
+    { files: { 'en/link-text.txt': 'Your code: {{code}}' }, file: 'en/link-text.txt', problem: 'unknown placeholder {{code}}' },
+    { files: { 'en/link-html.html': '<p>{{appName}}</p>' }, file: 'en/link-html.html', problem: '{{link}} is missing' },
+    { files: { 'en/text.txt': '{{code}} {{link}}' }, file: 'en/text.txt', problem: 'unknown placeholder {{link}}' },
     { files: { 'en/text.txt': 'Code {{code}}\nfrom {{browser}}' }, file: 'en/text.txt', problem: 'line 2: unknown placeholder {{browser}}' },
     { files: { 'en/html.html': '{{code}}\n{{#phrase}}<p>{{phrase}}</p>' }, file: 'en/html.html', problem: 'line 2: {{#phrase}} is never closed' },
     { files: { 'en/text.txt': '{{code}} {{/phrase}}' }, file: 'en/text.txt', problem: '{{/phrase}} without a matching {{#phrase}}' },
@@ -205,6 +224,7 @@ describe('loadLocales', () => {
       'en.js': `export default {
         subject: () => 'S', heading: () => 'H', intro: 'I', lifetime: () => 'L', phrase: 'P',
         requestedFrom: () => 'R', notYou: 'N', unknown: { client: 'c', os: 'o', ip: 'i' },
+        link: { subject: () => 'LS', intro: 'LI', textIntro: 'LT', button: () => 'LB', plainLink: 'LP', lifetime: () => 'LL', notYou: 'LN' },
       };`,
       'it.js': `import en from './en.js'; export default { ...en, subject: ({ appName }) => 'Il tuo codice di accesso a ' + appName };`,
     });
@@ -216,5 +236,17 @@ describe('loadLocales', () => {
   it('rejects a language file that lacks strings, naming it', async () => {
     const dir = overrideDir({ 'package.json': '{ "type": "module" }', 'en.js': 'export default { intro: "Hi" };' });
     await expect(loadLocales(pathToFileURL(`${dir}/`))).rejects.toThrow(`Mail locale ${join(dir, 'en.js')}: "subject" must be a function`);
+  });
+
+  it('rejects a language file without the link mail’s strings, naming the missing one', async () => {
+    const dir = overrideDir({
+      'package.json': '{ "type": "module" }',
+      'en.js': `export default {
+        subject: () => 'S', heading: () => 'H', intro: 'I', lifetime: () => 'L', phrase: 'P',
+        requestedFrom: () => 'R', notYou: 'N', unknown: { client: 'c', os: 'o', ip: 'i' },
+        link: { subject: () => 'LS', intro: 'LI', textIntro: 'LT', plainLink: 'LP', lifetime: () => 'LL', notYou: 'LN' },
+      };`,
+    });
+    await expect(loadLocales(pathToFileURL(`${dir}/`))).rejects.toThrow(`Mail locale ${join(dir, 'en.js')}: "link.button" must be a function`);
   });
 });

@@ -10,6 +10,16 @@ const de: MailStrings = {
   requestedFrom: ({ client, os, ip }) => `Angefordert mit ${client} unter ${os}, IP-Adresse ${ip}.`,
   notYou: 'Falls Sie das nicht waren, ignorieren Sie diese E-Mail einfach: Ohne den Code kann sich niemand anmelden.',
   unknown: { client: 'einem unbekannten Browser', os: 'einem unbekannten System', ip: 'unbekannt' },
+  link: {
+    subject: ({ appName }) => `Ihr Anmeldelink für ${appName}`,
+    intro: 'Klicken Sie auf die Schaltfläche, um die Anmeldung abzuschließen:',
+    textIntro: 'Öffnen Sie diesen Link, um die Anmeldung abzuschließen:',
+    button: ({ appName }) => `Bei ${appName} anmelden`,
+    plainLink: 'Oder öffnen Sie diesen Link in Ihrem Browser:',
+    lifetime: ({ minutes }) =>
+      `Der Link ist ${minutes} ${minutes === 1 ? 'Minute' : 'Minuten'} lang gültig und kann nur einmal verwendet werden.`,
+    notYou: 'Falls Sie das nicht waren, ignorieren Sie diese E-Mail einfach: Ohne den Link kann sich niemand anmelden.',
+  },
 };
 
 export default de;

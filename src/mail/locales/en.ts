@@ -9,6 +9,15 @@ const en: MailStrings = {
   requestedFrom: ({ client, os, ip }) => `Requested from ${client} on ${os}, IP ${ip}.`,
   notYou: 'If this was not you, ignore this mail: nobody can log in without the code.',
   unknown: { client: 'an unknown browser', os: 'an unknown system', ip: 'unknown' },
+  link: {
+    subject: ({ appName }) => `Your ${appName} login link`,
+    intro: 'Click the button to finish logging in:',
+    textIntro: 'Open this link to finish logging in:',
+    button: ({ appName }) => `Log in to ${appName}`,
+    plainLink: 'Or open this link in your browser:',
+    lifetime: ({ minutes }) => `The link works for ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} and only once.`,
+    notYou: 'If this was not you, ignore this mail: nobody can log in without the link.',
+  },
 };
 
 export default en;

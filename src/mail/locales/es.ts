@@ -10,6 +10,16 @@ const es: MailStrings = {
   requestedFrom: ({ client, os, ip }) => `Solicitado desde ${client} en ${os}, IP ${ip}.`,
   notYou: 'Si no has sido tú, ignora este correo: nadie puede iniciar sesión sin el código.',
   unknown: { client: 'un navegador desconocido', os: 'un sistema desconocido', ip: 'desconocida' },
+  link: {
+    subject: ({ appName }) => `Tu enlace de acceso a ${appName}`,
+    intro: 'Pulsa el botón para completar el inicio de sesión:',
+    textIntro: 'Abre este enlace para completar el inicio de sesión:',
+    button: ({ appName }) => `Iniciar sesión en ${appName}`,
+    plainLink: 'O abre este enlace en tu navegador:',
+    lifetime: ({ minutes }) =>
+      `El enlace es válido durante ${minutes} ${minutes === 1 ? 'minuto' : 'minutos'} y solo se puede usar una vez.`,
+    notYou: 'Si no has sido tú, ignora este correo: nadie puede iniciar sesión sin el enlace.',
+  },
 };
 
 export default es;

@@ -1,21 +1,37 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Values, isPlaceholder, placeholders } from './built-in.js';
+import type { LoginMailKind } from '../login-mail.js';
+import { PLACEHOLDERS, type Values } from './built-in.js';
 import type { MailStrings } from './strings.js';
 
 /** A compiled override: literal text, `{{name}}`, and `{{#phrase}}…{{/phrase}}` (shown only with a phrase). */
 type Part = string | { value: keyof Values } | { ifPhrase: Part[] };
 
-const overrideFiles = { 'subject.txt': 'subject', 'text.txt': 'text', 'html.html': 'html' } as const;
-export type Override = Partial<Record<'subject' | 'text' | 'html', Part[]>>;
+type Piece = 'subject' | 'text' | 'html';
+/** The files of one language: the code mail's, and the link mail's with a `link-` prefix. */
+const overrideFiles: Record<string, { kind: LoginMailKind; piece: Piece }> = {
+  'subject.txt': { kind: 'code', piece: 'subject' },
+  'text.txt': { kind: 'code', piece: 'text' },
+  'html.html': { kind: 'code', piece: 'html' },
+  'link-subject.txt': { kind: 'link', piece: 'subject' },
+  'link-text.txt': { kind: 'link', piece: 'text' },
+  'link-html.html': { kind: 'link', piece: 'html' },
+};
+/** A language's overrides, by kind of mail and piece; what is absent stays built in. */
+export type Override = Partial<Record<LoginMailKind, Partial<Record<Piece, Part[]>>>>;
 
-function compile(source: string, file: string, requiresCode: boolean): Part[] {
+/** The placeholder a mail of `kind` cannot be used without: the code, or the link. */
+const ESSENTIAL: Record<LoginMailKind, keyof Values> = { code: 'code', link: 'link' };
+
+function compile(source: string, file: string, kind: LoginMailKind, isBody: boolean): Part[] {
+  const known = PLACEHOLDERS[kind];
+  const essential = ESSENTIAL[kind];
   const fail = (index: number, problem: string) =>
     new Error(`Mail template ${file}, line ${source.slice(0, index).split('\n').length}: ${problem}`);
   const root: Part[] = [];
   let current = root;
   let openAt: number | undefined;
-  let usesCode = false;
+  let usesEssential = false;
   let last = 0;
   const literal = (from: number, to: number) => {
     const text = source.slice(from, to);
@@ -39,17 +55,17 @@ function compile(source: string, file: string, requiresCode: boolean): Part[] {
       if (name !== 'phrase' || openAt === undefined) throw fail(match.index, `{{/${name}}} without a matching {{#${name}}}`);
       current = root;
       openAt = undefined;
-    } else if (isPlaceholder(name)) {
-      current.push({ value: name });
-      if (name === 'code' && openAt === undefined) usesCode = true;
+    } else if ((known as readonly string[]).includes(name)) {
+      current.push({ value: name as keyof Values });
+      if (name === essential && openAt === undefined) usesEssential = true;
     } else {
-      throw fail(match.index, `unknown placeholder {{${name}}} (known: ${placeholders.join(', ')})`);
+      throw fail(match.index, `unknown placeholder {{${name}}} (known: ${known.join(', ')})`);
     }
   }
   literal(last, source.length);
   if (openAt !== undefined) throw fail(openAt, '{{#phrase}} is never closed with {{/phrase}}');
-  // A mail body without the code would be a login mail nobody can use.
-  if (requiresCode && !usesCode) throw fail(0, '{{code}} is missing (outside any {{#phrase}} block)');
+  // A mail body without the code (or the link) would be a login mail nobody can use.
+  if (isBody && !usesEssential) throw fail(0, `{{${essential}}} is missing (outside any {{#phrase}} block)`);
   return root;
 }
 
@@ -61,7 +77,7 @@ export function fill(parts: Part[], v: Values, escape: (s: string) => string): s
     .join('');
 }
 
-/** Reads `<dir>/<locale>/{subject.txt,text.txt,html.html}`; any problem throws, naming the file. */
+/** Reads `<dir>/<locale>/[link-]{subject.txt,text.txt,html.html}`; any problem throws, naming the file. */
 export async function loadOverrides(dir: string, locales: Map<string, MailStrings>): Promise<Map<string, Override>> {
   const overrides = new Map<string, Override>();
   const entries = await readdir(dir, { withFileTypes: true }).catch((error: Error) => {
@@ -86,9 +102,9 @@ export async function loadOverrides(dir: string, locales: Map<string, MailString
       const source = await readFile(file, 'utf8').catch((error: Error) => {
         throw new Error(`Mail template ${file}: cannot read it (${error.message})`);
       });
-      const part = overrideFiles[name as keyof typeof overrideFiles];
-      if (part === 'subject' && !source.trim()) throw new Error(`Mail template ${file}: the subject is empty`);
-      override[part] = compile(source, file, part !== 'subject');
+      const { kind, piece } = overrideFiles[name]!;
+      if (piece === 'subject' && !source.trim()) throw new Error(`Mail template ${file}: the subject is empty`);
+      override[kind] = { ...override[kind], [piece]: compile(source, file, kind, piece !== 'subject') };
     }
     overrides.set(tag, override);
   }

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** The words of the login mail in one language: one file per language in `locales/`, found at start-up. */
+/** The words of the login mails in one language: one file per language in `locales/`, found at start-up. */
 export interface MailStrings {
   subject: (v: { appName: string }) => string;
   heading: (v: { appName: string }) => string;
@@ -13,6 +13,20 @@ export interface MailStrings {
   notYou: string;
   /** What stands in `requestedFrom` for a value we do not know, worded to fit that sentence. */
   unknown: { client: string; os: string; ip: string };
+  /** The link mail (magic URL): what differs from the code mail. */
+  link: {
+    subject: (v: { appName: string }) => string;
+    /** Above the button (HTML part). */
+    intro: string;
+    /** Above the link in the plain-text part, which has no button. */
+    textIntro: string;
+    /** The button's label. */
+    button: (v: { appName: string }) => string;
+    /** Before the plain link, for mail readers that show no button. */
+    plainLink: string;
+    lifetime: (v: { minutes: number }) => string;
+    notYou: string;
+  };
 }
 
 const shape = {
@@ -24,7 +38,18 @@ const shape = {
   requestedFrom: 'function',
   notYou: 'string',
   unknown: 'object',
+  link: 'object',
 } satisfies Record<keyof MailStrings, string>;
+
+const linkShape = {
+  subject: 'function',
+  intro: 'string',
+  textIntro: 'string',
+  button: 'function',
+  plainLink: 'string',
+  lifetime: 'function',
+  notYou: 'string',
+} satisfies Record<keyof MailStrings['link'], string>;
 
 /** What is wrong with a locale module's default export, if anything. */
 function checkStrings(value: unknown): string | undefined {
@@ -36,6 +61,10 @@ function checkStrings(value: unknown): string | undefined {
   const unknown = record.unknown as Record<string, unknown>;
   for (const key of ['client', 'os', 'ip']) {
     if (typeof unknown[key] !== 'string') return `"unknown.${key}" must be a string`;
+  }
+  const link = record.link as Record<string, unknown>;
+  for (const [key, type] of Object.entries(linkShape)) {
+    if (typeof link[key] !== type) return `"link.${key}" must be a ${type}`;
   }
   return undefined;
 }

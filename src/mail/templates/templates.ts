@@ -1,15 +1,15 @@
 import { pickLocale } from '../locale.js';
-import type { LoginCodeMail } from '../login-code-mail.js';
+import { type LoginMail, kindOf } from '../login-mail.js';
 import type { OutgoingMail } from '../mailer.js';
-import { escapeHtml, renderBuiltIn, valuesOf } from './built-in.js';
+import { builtInSubject, escapeHtml, renderBuiltIn, valuesOf } from './built-in.js';
 import { type Override, fill, loadOverrides } from './overrides.js';
 import { loadLocales } from './strings.js';
 
 export interface Templates {
   /** The languages we can write, for `pickLocale`. */
   readonly locales: string[];
-  /** Renders the login-code mail in `mail.locale` (or its base language, or English). */
-  render(mail: LoginCodeMail): OutgoingMail;
+  /** Renders the login mail (code or link) in `mail.locale` (or its base language, or English). */
+  render(mail: LoginMail): OutgoingMail;
 }
 
 /**
@@ -28,10 +28,10 @@ export async function createTemplates(options: { appName: string; dir?: string }
       // pickLocale answers only languages that were loaded, English among them (loadLocales checks).
       const s = locales.get(lang)!;
       const v = valuesOf(mail, appName, s);
-      const override = overrides.get(lang) ?? {};
+      const override = overrides.get(lang)?.[kindOf(mail)] ?? {};
       // Collapsed to one line: a subject is a header.
-      const subject = override.subject ? fill(override.subject, v, String).replace(/\s+/g, ' ').trim() : s.subject(v);
-      const builtIn = renderBuiltIn(v, s, lang, mail.ttlMinutes, subject);
+      const subject = override.subject ? fill(override.subject, v, String).replace(/\s+/g, ' ').trim() : builtInSubject(mail, v, s);
+      const builtIn = renderBuiltIn(mail, v, s, lang, subject);
       return {
         to: mail.to,
         subject,
