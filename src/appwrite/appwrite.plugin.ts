@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { RateLimitsConfig } from '../abuse/rate-limit.js';
-import { declaresTooMuch, readAtMost } from '../http/body-limit.js';
 import type { CorsOrigins, CorsPolicy } from '../http/cors.js';
 import { requestIdOf } from '../http/request-id.js';
 import type { TrustProxy } from '../lib/client-ip.js';
@@ -11,9 +10,10 @@ import { requestInfoOf } from '../lib/request-info.js';
 import { localeSchema } from '../login/login.validation.js';
 import type { Viewer } from '../sessions/session.service.js';
 import type { CookieOptions } from '../sessions/session-cookie.js';
+import { jsonBodyOf } from './appwrite.body.js';
 import { appwriteCredentials, projectOf } from './appwrite.credentials.js';
 import { AppwriteError, appwriteErrorOf, errorBody } from './appwrite.errors.js';
-import { type Route, type RouteAnswer, type RouteDeps, appwriteRoutes } from './appwrite.routes.js';
+import { type Route, type RouteAnswer, type RouteDeps, appwriteRoutes, matchRoute } from './appwrite.routes.js';
 
 /** Where the Appwrite-compatible API lives: the SDK's endpoint is `<server>/v1`. */
 export const APPWRITE_PATH = '/v1';
@@ -52,8 +52,6 @@ export interface AppwriteDeps {
   logger: Logger;
 }
 
-const JSON_TYPE = /^application\/json\s*(;|$)/i;
-
 /**
  * The Appwrite-compatible REST API under /v1, as a Yoga plugin: its onRequest hook answers every
  * /v1 request itself (endResponse), after the request id and CORS plugins, so it is one server with
@@ -76,57 +74,11 @@ export function useAppwrite(deps: AppwriteDeps): Plugin<Record<string, unknown>,
       .join(', ')}. See docs/appwrite.md.`,
   );
 
-  const match = (method: string, pathname: string): { route: Route; param: string } | null => {
-    for (const route of routes) {
-      if (route.method !== method) continue;
-      const at = route.path.indexOf('{');
-      if (at < 0) {
-        if (pathname === route.path) return { route, param: '' };
-        continue;
-      }
-      const rest = pathname.slice(at);
-      if (pathname.startsWith(route.path.slice(0, at)) && rest !== '' && !rest.includes('/')) return { route, param: rest };
-    }
-    return null;
-  };
-
-  /** The JSON object of the body, `{}` without one; 413 past BODY_LIMIT_BYTES, 400 for anything but a JSON object. */
-  const bodyOf = async (request: Request): Promise<unknown> => {
-    const tooLarge = new AppwriteError(413, 'general_argument_invalid', `Request body too large: at most ${config.bodyLimitBytes} bytes.`);
-    if (declaresTooMuch(request, config.bodyLimitBytes)) throw tooLarge;
-    if (request.method === 'GET' || !request.body) return {};
-    const bytes = await readAtMost(request, config.bodyLimitBytes);
-    if (!bytes) throw tooLarge;
-    if (bytes.byteLength === 0) return {};
-    // Only JSON: a form or text/plain body is what a cross-site page can send without a preflight.
-    if (!JSON_TYPE.test(request.headers.get('content-type') ?? '')) {
-      throw new AppwriteError(400, 'general_argument_invalid', 'Invalid request body: send JSON with content-type: application/json.');
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    } catch {
-      throw new AppwriteError(400, 'general_argument_invalid', 'Invalid request body: not valid JSON.');
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new AppwriteError(400, 'general_argument_invalid', 'Invalid request body: must be a JSON object of parameters.');
-    }
-    return body;
-  };
-
-  const json = (Response: typeof globalThis.Response, status: number, body: unknown, headers: [string, string][] = []): Response => {
-    const response = new Response(body === undefined ? null : JSON.stringify(body), {
-      status,
-      headers: body === undefined ? { 'cache-control': 'no-store' } : { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-    });
-    for (const [name, value] of headers) response.headers.append(name, value);
-    return response;
-  };
-
-  async function answer(request: Request, pathname: string, socketAddress: string | undefined, Response: typeof globalThis.Response): Promise<Response> {
+  /** The route's answer to the request, or the error it ends in, as Appwrite writes it. */
+  async function answer(request: Request, pathname: string, socketAddress: string | undefined): Promise<RouteAnswer> {
     let route: Route | undefined;
     try {
-      const found = match(request.method, pathname);
+      const found = matchRoute(routes, request.method, pathname);
       if (!found) throw routeNotFound;
       route = found.route;
       let param: string;
@@ -136,10 +88,10 @@ export function useAppwrite(deps: AppwriteDeps): Plugin<Record<string, unknown>,
         throw new AppwriteError(400, 'general_argument_invalid', 'Invalid `sessionId` param: not a valid URL component.');
       }
       const project = projectOf(request);
-      const body = await bodyOf(request);
+      const body = await jsonBodyOf(request, config.bodyLimitBytes);
       const locale = localeSchema.safeParse(request.headers.get('x-appwrite-locale'));
       let viewer: Promise<Viewer | null> | undefined;
-      const result: RouteAnswer = await route.handle({
+      return await route.handle({
         request,
         project,
         param,
@@ -148,7 +100,6 @@ export function useAppwrite(deps: AppwriteDeps): Plugin<Record<string, unknown>,
         locale: locale.success ? locale.data : null,
         viewer: () => (viewer ??= deps.services.sessions.authenticate(credentials.credentialOf(request, project))),
       });
-      return json(Response, result.status, result.body, result.headers);
     } catch (error) {
       const limit = route?.rateLimit && config.rateLimits ? config.rateLimits[route.rateLimit].points : 0;
       let expected = appwriteErrorOf(error, { limit, now: clock.now() });
@@ -157,14 +108,21 @@ export function useAppwrite(deps: AppwriteDeps): Plugin<Record<string, unknown>,
         logger.error({ err: error, requestId, route: route ? `${route.method} ${route.path}` : pathname }, 'unexpected error');
         expected = new AppwriteError(500, 'general_server_error', `Server error. It was logged under request id ${requestId}.`);
       }
-      return json(Response, expected.status, errorBody(expected), Object.entries(expected.headers));
+      return { status: expected.status, body: errorBody(expected), headers: Object.entries(expected.headers) };
     }
   }
 
   return {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (url.pathname !== APPWRITE_PATH && !url.pathname.startsWith(`${APPWRITE_PATH}/`)) return;
-      endResponse(await answer(request, url.pathname, serverContext.req?.socket.remoteAddress, fetchAPI.Response));
+      const { status, body, headers = [] } = await answer(request, url.pathname, serverContext.req?.socket.remoteAddress);
+      // Answers carry session credentials: no cache keeps them.
+      const response = new fetchAPI.Response(body === undefined ? null : JSON.stringify(body), {
+        status,
+        headers: { 'cache-control': 'no-store', ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }) },
+      });
+      for (const [name, value] of headers) response.headers.append(name, value);
+      endResponse(response);
     },
   };
 }

@@ -122,3 +122,18 @@ export function appwriteRoutes({ services, credentials, secondsUntil }: RouteDep
     },
   ];
 }
+
+/** The route of a method and path, with its `{sessionId}` segment as written (still percent-encoded); null when none. */
+export function matchRoute(routes: Route[], method: string, pathname: string): { route: Route; param: string } | null {
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const at = route.path.indexOf('{');
+    if (at < 0) {
+      if (pathname === route.path) return { route, param: '' };
+      continue;
+    }
+    const rest = pathname.slice(at);
+    if (pathname.startsWith(route.path.slice(0, at)) && rest !== '' && !rest.includes('/')) return { route, param: rest };
+  }
+  return null;
+}
