@@ -56,10 +56,15 @@ describe('abuse through /v1', () => {
     expect(await queuedMails(t, 'resend@example.com')).toBe(1);
   });
 
-  it('counts /v1 and GraphQL together: a code asked for on /graphql starts the cool-down on /v1', async () => {
+  it('counts /v1 and GraphQL, codes and links together: a code asked for on /graphql starts the cool-down on /v1', async () => {
     expect((await sendCode(t, 'both@example.com')).__typename).toBe('Token');
     const error = await failure(sdk(t).account.createEmailToken({ userId: ID.unique(), email: 'both@example.com' }));
     expect([error.type, error.code]).toEqual(['general_rate_limit_exceeded', 429]);
+    // Login links count with codes, on /v1 as on /graphql.
+    const link = await failure(
+      sdk(t).account.createMagicURLToken({ userId: ID.unique(), email: 'both@example.com', url: 'http://localhost:5173/callback' }),
+    );
+    expect([link.type, link.code]).toEqual(['general_rate_limit_exceeded', 429]);
   });
 
   it('a blocked account gets user_blocked and no mail, no session, and its sessions stop working', async () => {
