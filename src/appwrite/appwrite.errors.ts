@@ -36,13 +36,18 @@ export class AppwriteError extends Error {
  * Appwrite's status and type for each expected failure of the services: a Record over every
  * ErrorCode, so a new code cannot be added without saying what /v1 answers for it.
  */
-const BY_CODE: Record<ErrorCode, [number, AppwriteErrorType]> = {
+const BY_CODE: Record<ErrorCode, [number, AppwriteErrorType, string?]> = {
   [ErrorCode.GENERAL_ARGUMENT_INVALID]: [400, 'general_argument_invalid'],
   [ErrorCode.GENERAL_RATE_LIMIT_EXCEEDED]: [429, 'general_rate_limit_exceeded'],
   [ErrorCode.USER_INVALID_TOKEN]: [401, 'user_invalid_token'],
   [ErrorCode.USER_ALREADY_EXISTS]: [409, 'user_already_exists'],
   [ErrorCode.USER_BLOCKED]: [401, 'user_blocked'],
-  [ErrorCode.USER_UNAUTHORIZED]: [401, 'user_unauthorized'],
+  // GraphQL's message speaks of Bearer tokens; an SDK user carries a session in other ways.
+  [ErrorCode.USER_UNAUTHORIZED]: [
+    401,
+    'user_unauthorized',
+    'Not logged in: no valid session in the a_session_<project> cookie, X-Fallback-Cookies or X-Appwrite-Session (client.setSession).',
+  ],
   // Sessions are the only things /v1 looks up by id.
   [ErrorCode.GENERAL_NOT_FOUND]: [404, 'user_session_not_found'],
   // Appwrite refuses a magic URL's `url` outside its platforms as an invalid argument.
@@ -68,9 +73,9 @@ export function appwriteErrorOf(error: unknown, rateLimit: { limit: number; now:
   if (error instanceof AppwriteError) return error;
   if (error instanceof ZodError) return invalidParams(error);
   if (!(error instanceof AppError)) return null;
-  const [status, type] = BY_CODE[error.code];
-  if (!(error instanceof RateLimitError)) return new AppwriteError(status, type, error.message);
-  return new AppwriteError(status, type, error.message, {
+  const [status, type, message = error.message] = BY_CODE[error.code];
+  if (!(error instanceof RateLimitError)) return new AppwriteError(status, type, message);
+  return new AppwriteError(status, type, message, {
     'retry-after': String(error.retryAfter),
     'x-ratelimit-limit': String(rateLimit.limit),
     'x-ratelimit-remaining': '0',

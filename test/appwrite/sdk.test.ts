@@ -198,7 +198,7 @@ describe('every failure reaches the SDK as a meaningful AppwriteException', () =
   });
 
   it('user_unauthorized 401: no session, an unknown one, a deleted one', async () => {
-    await expectFailure(sdk(t).account.get(), 'user_unauthorized', 401);
+    await expectFailure(sdk(t).account.get(), 'user_unauthorized', 401, /a_session_<project> cookie.*setSession/);
     await expectFailure(sdk(t, 'not-a-credential').account.listSessions(), 'user_unauthorized', 401);
     await expectFailure(sdk(t).account.deleteSession({ sessionId: 'current' }), 'user_unauthorized', 401);
     await expectFailure(sdk(t).account.updateName({ name: 'x' }), 'user_unauthorized', 401);
