@@ -20,6 +20,7 @@ const LAYERS = [
   ['login'],
   ['sessions'],
   ['maintenance'],
+  ['appwrite'],
   ['app'],
   ['main.ts', 'worker.ts'],
 ];

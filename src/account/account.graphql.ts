@@ -1,8 +1,8 @@
 import { ZodError } from 'zod';
 import { builder } from '../graphql/builder.js';
 import { UnauthorizedError } from '../lib/errors.js';
-import { safeString } from '../lib/validation.js';
 import type { Account } from './account.model.js';
+import { nameSchema } from './account.validation.js';
 
 const AccountType = builder.objectRef<Account>('Account').implement({
   description: 'The account of the logged-in user.',
@@ -40,7 +40,7 @@ builder.mutationField('updateName', (t) =>
       types: [UnauthorizedError, ZodError],
       union: { name: 'UpdateNameResult', description: 'The updated account, or why it was not changed.' },
     },
-    args: { name: t.arg.string({ required: true, description: '0–128 characters.', validate: { schema: safeString(128) } }) },
+    args: { name: t.arg.string({ required: true, description: '0–128 characters.', validate: { schema: nameSchema } }) },
     resolve: async (_, args, ctx) => ctx.services.account.updateName((await ctx.viewer())?.account ?? null, args.name),
   }),
 );

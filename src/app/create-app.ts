@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createRateLimits, noRateLimits } from '../abuse/rate-limit.js';
 import { createAccountRepository } from '../account/account.repository.js';
 import { createAccountService } from '../account/account.service.js';
+import { APPWRITE_CORS, useAppwrite } from '../appwrite/appwrite.plugin.js';
 import type { Db } from '../db/client.js';
 import type { RequestContext } from '../graphql/context.js';
 import { documentLimitPlugins } from '../graphql/document-limits.js';
@@ -14,8 +15,8 @@ import { useBodyLimit } from '../http/body-limit.js';
 import { useCors } from '../http/cors.js';
 import { useRequestId } from '../http/request-id.js';
 import { queueCookie, useQueuedCookies } from '../http/response-cookies.js';
-import { clientIp } from '../lib/client-ip.js';
 import { type Clock, systemClock } from '../lib/clock.js';
+import { requestInfoOf } from '../lib/request-info.js';
 import { createLoginRepository } from '../login/login.repository.js';
 import { createLoginService } from '../login/login.service.js';
 import { createMailDelivery } from '../mail/mail-delivery.js';
@@ -95,7 +96,9 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
         allowedHeaders: ['content-type', 'authorization', 'x-graphql-yoga-csrf', 'x-request-id'],
         exposedHeaders: ['x-request-id'],
         maxAgeSeconds: 7200,
+        paths: APPWRITE_CORS,
       }),
+      useAppwrite({ services, config, clock, logger }),
       useBodyLimit(config.bodyLimitBytes),
       useJsonParamErrors(),
       ...documentLimitPlugins({ production: config.production, introspection: config.introspection }),
@@ -110,11 +113,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
       return {
         request,
         services,
-        requestInfo: {
-          ip: clientIp(req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), config.trustProxy),
-          userAgent: request.headers.get('user-agent') ?? '',
-          acceptLanguage: request.headers.get('accept-language'),
-        },
+        requestInfo: requestInfoOf(request, req?.socket.remoteAddress, config.trustProxy),
         viewer: () => (viewer ??= sessions.authenticate(credentialOf(request, cookie))),
         setSessionCookie: (credential, expire) =>
           queueCookie(request, sessionCookie(request, cookie, credential, (expire.getTime() - clock.now().getTime()) / 1000)),

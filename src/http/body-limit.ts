@@ -12,9 +12,8 @@ export function useBodyLimit(limit: number): Plugin {
     });
   return {
     onRequestParse({ request, requestParser, setRequestParser, endResponse, fetchAPI }) {
-      const declared = request.headers.get('content-length');
-      if (declared !== null) {
-        if (!/^[0-9]+$/.test(declared) || Number(declared) > limit) endResponse(tooLarge());
+      if (request.headers.has('content-length')) {
+        if (declaresTooMuch(request, limit)) endResponse(tooLarge());
         return;
       }
       if (!request.body || !requestParser) return;
@@ -27,8 +26,14 @@ export function useBodyLimit(limit: number): Plugin {
   };
 }
 
+/** Whether the request's Content-Length is malformed or over `limit` (false without one). */
+export function declaresTooMuch(request: Request, limit: number): boolean {
+  const declared = request.headers.get('content-length');
+  return declared !== null && (!/^[0-9]+$/.test(declared) || Number(declared) > limit);
+}
+
 /** The body, or null as soon as it passes `limit` bytes (the rest is not read). */
-async function readAtMost(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
+export async function readAtMost(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
   const reader = request.body!.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

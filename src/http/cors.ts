@@ -46,15 +46,24 @@ export function isAllowedOrigin(origins: CorsOrigins, origin: string): boolean {
   }
 }
 
-export interface CorsOptions {
-  origins: CorsOrigins;
+/** What an allowed page may send, read and call. */
+export interface CorsPolicy {
   /** Request headers an allowed page may send. */
   allowedHeaders: string[];
   /** Response headers an allowed page may read. */
   exposedHeaders: string[];
   methods: string[];
+}
+
+export interface CorsOptions extends CorsPolicy {
+  origins: CorsOrigins;
   /** How long a browser may reuse a preflight's answer (Chromium caps it at 2 hours). */
   maxAgeSeconds: number;
+  /**
+   * Paths with a policy of their own, by prefix (`/v1` covers `/v1` and `/v1/…`): another API
+   * beside GraphQL (the Appwrite-compatible one) has other headers and methods, same origins.
+   */
+  paths?: Record<string, CorsPolicy>;
 }
 
 /**
@@ -67,17 +76,26 @@ export function useCors(options: CorsOptions): Plugin {
     const origin = request.headers.get('origin');
     return origin !== null && isAllowedOrigin(options.origins, origin) ? origin : null;
   };
-  const corsHeaders = (origin: string, preflight: boolean): Record<string, string> => ({
-    'access-control-allow-origin': origin,
-    'access-control-allow-credentials': 'true',
-    ...(preflight
-      ? {
-          'access-control-allow-methods': options.methods.join(', '),
-          'access-control-allow-headers': options.allowedHeaders.join(', '),
-          'access-control-max-age': String(options.maxAgeSeconds),
-        }
-      : { 'access-control-expose-headers': options.exposedHeaders.join(', ') }),
-  });
+  const paths = Object.entries(options.paths ?? {});
+  const policyFor = (request: Request): CorsPolicy => {
+    if (paths.length === 0) return options;
+    const { pathname } = new URL(request.url);
+    return paths.find(([prefix]) => pathname === prefix || pathname.startsWith(`${prefix}/`))?.[1] ?? options;
+  };
+  const corsHeaders = (request: Request, origin: string, preflight: boolean): Record<string, string> => {
+    const policy = policyFor(request);
+    return {
+      'access-control-allow-origin': origin,
+      'access-control-allow-credentials': 'true',
+      ...(preflight
+        ? {
+            'access-control-allow-methods': policy.methods.join(', '),
+            'access-control-allow-headers': policy.allowedHeaders.join(', '),
+            'access-control-max-age': String(options.maxAgeSeconds),
+          }
+        : { 'access-control-expose-headers': policy.exposedHeaders.join(', ') }),
+    };
+  };
   return {
     onRequest({ request, endResponse, fetchAPI }) {
       if (request.method !== 'OPTIONS') return;
@@ -85,7 +103,7 @@ export function useCors(options: CorsOptions): Plugin {
       endResponse(
         new fetchAPI.Response(null, {
           status: 204,
-          headers: { 'content-length': '0', vary: 'Origin', ...(origin ? corsHeaders(origin, true) : {}) },
+          headers: { 'content-length': '0', vary: 'Origin', ...(origin ? corsHeaders(request, origin, true) : {}) },
         }),
       );
     },
@@ -94,7 +112,7 @@ export function useCors(options: CorsOptions): Plugin {
       if (!response.headers.get('vary')?.includes('Origin')) response.headers.append('vary', 'Origin');
       const origin = allowed(request);
       if (!origin || request.method === 'OPTIONS') return;
-      for (const [name, value] of Object.entries(corsHeaders(origin, false))) response.headers.set(name, value);
+      for (const [name, value] of Object.entries(corsHeaders(request, origin, false))) response.headers.set(name, value);
     },
   };
 }

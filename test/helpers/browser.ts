@@ -14,7 +14,8 @@ if (!hasChromium && process.env.REQUIRE_BROWSER === '1') {
   throw new Error(`REQUIRE_BROWSER=1 but ${CHROMIUM} does not exist: apt-get install -y chromium`);
 }
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs`: more Chromium switches, e.g. `--test-third-party-cookie-phaseout` (third-party cookies blocked). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -27,6 +28,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--no-first-run',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }
@@ -36,11 +38,13 @@ export interface StaticSite {
   close(): Promise<void>;
 }
 
-/** Serves `pages` (path → HTML) on 127.0.0.1 at a free port: another origin for cross-origin tests. */
+/** Serves `pages` (path → HTML, or JavaScript for a `.js` path) on 127.0.0.1 at a free port: another origin for cross-origin tests. */
 export async function serveStatic(pages: Record<string, string>): Promise<StaticSite> {
   const server: Server = createServer((req, res) => {
-    const page = pages[new URL(req.url ?? '/', 'http://x').pathname];
-    res.writeHead(page === undefined ? 404 : 200, { 'content-type': 'text/html; charset=utf-8' });
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const page = pages[path];
+    const type = path.endsWith('.js') ? 'text/javascript' : 'text/html';
+    res.writeHead(page === undefined ? 404 : 200, { 'content-type': `${type}; charset=utf-8` });
     res.end(page ?? 'not found');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
