@@ -12,7 +12,7 @@ import { useJsonParamErrors } from '../graphql/json-params.js';
 import { useMaskedUnexpectedErrors } from '../graphql/masking.js';
 import { useBodyLimit } from '../http/body-limit.js';
 import { useCompression } from '../http/compression.js';
-import { useCors } from '../http/cors.js';
+import { useCors, useCrossSiteCookieNotice } from '../http/cors.js';
 import { useRequestId } from '../http/request-id.js';
 import { queueCookie, useQueuedCookies } from '../http/response-cookies.js';
 import { clientIp } from '../lib/client-ip.js';
@@ -103,6 +103,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
         exposedHeaders: ['x-request-id'],
         maxAgeSeconds: 7200,
       }),
+      ...(cookie.sameSite === 'None' ? [] : [useCrossSiteCookieNotice(config.corsOrigins, (m) => logger.warn(m))]),
       useBodyLimit(config.bodyLimitBytes),
       useJsonParamErrors(),
       ...documentLimitPlugins({ production: config.production, introspection: config.introspection }),

@@ -33,6 +33,7 @@ export async function openResources(env: Record<string, string | undefined>, rol
   const config = loadConfig(env);
   // JSON lines for log collectors; readable lines (and the log mailer's mail) on a terminal.
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY });
+  for (const warning of config.warnings) logger.warn(warning);
   if (role === 'worker' && config.database.kind === 'embedded') {
     // PGlite's directory belongs to the server's process: a second process would corrupt it.
     throw new StartupError('npm run worker needs DATABASE_URL: the embedded database can only be used by the server itself.');
