@@ -28,6 +28,7 @@ import { sessionCookie } from '../sessions/session-cookie.js';
 import { createSessionRepository } from '../sessions/session.repository.js';
 import { createSessionService } from '../sessions/session.service.js';
 import type { ResolvedConfig } from './config.js';
+import { useDevInbox } from './dev-mail.js';
 import { GRAPHIQL_DOCUMENT, GRAPHIQL_VARIABLES } from './graphiql.js';
 import { schema } from './schema.js';
 
@@ -96,6 +97,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     plugins: [
       useRequestId(),
+      ...(mailer.inbox ? [useDevInbox(mailer.inbox)] : []),
       useCors({
         origins: config.corsOrigins,
         methods: ['GET', 'POST', 'OPTIONS'],

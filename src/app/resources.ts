@@ -66,7 +66,7 @@ export async function openResources(env: Record<string, string | undefined>, rol
 
   const mailer = config.mail.smtpUrl
     ? createSmtpMailer(config.mail.smtpUrl, config.mail.from, config.mail.smtpMaxConnections)
-    : createLogMailer(logger.child({ component: 'log-mailer' }));
+    : createLogMailer(logger.child({ component: 'log-mailer' }), { production: config.production });
   if (!config.mail.smtpUrl) logger.warn('SMTP_URL is not set: login codes are written to this log (development only).');
 
   return { config: { ...config, authSecret: authSecret! }, logger, database, mailer, templates };
