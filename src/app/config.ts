@@ -95,6 +95,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Unset: on in development, off in production (see loadConfig).
   GRAPHIQL: onOff.optional(),
+  DEMO_PAGE: onOff.optional(),
   INTROSPECTION: onOff.optional(),
   RATE_LIMIT: onOff.default('on'),
   RATE_LIMIT_EMAIL_TOKEN_RESEND: rate.default(rate.parse('1/60')),
@@ -152,6 +153,8 @@ export interface Config {
   mailWorker: boolean;
   logLevel: Env['LOG_LEVEL'];
   graphiql: boolean;
+  /** The login page (examples/web) at `/`. */
+  demoPage: boolean;
   introspection: boolean;
   production: boolean;
   /** Null when RATE_LIMIT=off. */
@@ -211,6 +214,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   // A production server shows a stranger neither the schema nor a console to explore it, unless the
   // operator opts in; a development server shows both.
   const enabled = (value: 'on' | 'off' | undefined) => (value ?? (production ? 'off' : 'on')) === 'on';
+  // Links without a `url` open the login page this server serves at `/`: only when it serves one.
+  const demoPage = enabled(e.DEMO_PAGE);
+  const ownPage = demoPage ? publicUrl : null;
+  if (demoPage && !publicUrl) warnings.push('DEMO_PAGE=on without PUBLIC_URL: login links need a `url`, since this server does not know its own address.');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -235,8 +242,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ttlSeconds: e.MAGIC_URL_TTL_SECONDS,
       allowlist: e.MAGIC_URL_ALLOWLIST
         ? parseUrlAllowlist(e.MAGIC_URL_ALLOWLIST)
-        : allowlistOf(corsOrigins, publicUrl ? [publicUrl] : []),
-      defaultUrl: publicUrl,
+        : allowlistOf(corsOrigins, ownPage ? [ownPage] : []),
+      defaultUrl: ownPage,
     },
     session: {
       ttlSeconds: e.SESSION_TTL_SECONDS,
@@ -253,6 +260,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     unverifiedAccountTtlSeconds: e.UNVERIFIED_ACCOUNT_TTL_SECONDS,
     logLevel: e.LOG_LEVEL,
     graphiql: enabled(e.GRAPHIQL),
+    demoPage,
     introspection: enabled(e.INTROSPECTION),
     rateLimits:
       e.RATE_LIMIT === 'on'

@@ -13,6 +13,7 @@ import { useMaskedUnexpectedErrors } from '../graphql/masking.js';
 import { useBodyLimit } from '../http/body-limit.js';
 import { useCompression } from '../http/compression.js';
 import { useCors, useCrossSiteCookieNotice } from '../http/cors.js';
+import { useDemoPage } from '../http/demo-page.js';
 import { useRequestId } from '../http/request-id.js';
 import { queueCookie, useQueuedCookies } from '../http/response-cookies.js';
 import { clientIp } from '../lib/client-ip.js';
@@ -98,6 +99,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
     plugins: [
       useRequestId(),
       ...(mailer.inbox ? [useDevInbox(mailer.inbox)] : []),
+      ...(config.demoPage ? [useDemoPage()] : []),
       useCors({
         origins: config.corsOrigins,
         methods: ['GET', 'POST', 'OPTIONS'],
