@@ -23,7 +23,7 @@ describe('the login page at /', () => {
   let t: TestApp;
   let off: TestApp;
   beforeAll(async () => {
-    ensureWebBuild();
+    await ensureWebBuild();
     [t, off] = await Promise.all([startTestApp(), startTestApp({ env: { DEMO_PAGE: 'off' } })]);
   });
   afterAll(async () => {

@@ -131,7 +131,8 @@ export function openLinkFromAddress({ api, signedOut, emailStep, emailInput }: L
   history.replaceState(history.state, '', pageUrl());
 
   const email = emails()[userId] ?? null;
-  byId('link-account', HTMLSpanElement).textContent = email ?? 'the account of this link';
+  if (email) byId('link-account', HTMLSpanElement).textContent = email;
+  else byId('link-title', HTMLHeadingElement).textContent = 'Sign in with this link';
   const expire = params.get('expire');
   const until = byId('link-until', HTMLSpanElement);
   until.hidden = !expire || Number.isNaN(Date.parse(expire));
@@ -148,10 +149,10 @@ export function openLinkFromAddress({ api, signedOut, emailStep, emailInput }: L
           if (!(await showAccount(api, signedOut))) signedOut('Your browser did not keep the session cookie.');
           return announce('You are signed in.');
         case 'InvalidTokenError':
-          return showError(
-            linkError,
-            'This link no longer works: it was used already, a newer code or link replaced it, or it expired. Sign in another way to get a new one.',
-          );
+          // Trying again cannot help: the way on is a new code or link.
+          signInButton.hidden = true;
+          showError(linkError, 'This link no longer works: it was used already, a newer code or link replaced it, or it expired. Sign in another way to get a new one.');
+          return byId('link-cancel', HTMLButtonElement).focus();
         case 'RateLimitError':
           return rateLimited(signInButton, linkError, result.retryAfter, 'Too many attempts. You can try again in', 'You can try the link again.');
         case 'UserBlockedError':
@@ -164,6 +165,7 @@ export function openLinkFromAddress({ api, signedOut, emailStep, emailInput }: L
     });
   });
   byId('link-cancel', HTMLButtonElement).addEventListener('click', () => {
+    clearError(linkError);
     if (email) emailInput.value = email;
     showStep(emailStep, emailInput);
   });
