@@ -90,6 +90,8 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
       ? {
           title: `${config.appName} GraphiQL`,
           defaultTabs: [{ query: GRAPHIQL_DOCUMENT, variables: GRAPHIQL_VARIABLES }],
+          // Yoga's GraphiQL fills the variables editor from this (untyped) option, not from the tab.
+          ...{ variables: GRAPHIQL_VARIABLES },
           defaultEditorToolsVisibility: 'variables',
         }
       : false,

@@ -2,11 +2,12 @@
  * The document GraphiQL opens with: the whole login, ready to run with the variables below. Every
  * member of each result union is spelt out, so the answer shows what a client must handle.
  */
-export const GRAPHIQL_DOCUMENT = `# Run SendCode: the code arrives by mail (without SMTP_URL: in the server
-# log and at /dev/mail). Put the userId it answers and the code into the
-# variables below, compare the phrase with the mail's, then run LogIn.
-# The session cookie then authenticates Me (or send the secret in the
-# Headers tab as {"Authorization": "Bearer <secret>"}).
+export const GRAPHIQL_DOCUMENT = `# 1. Run SendCode. Its mail has the code (without
+#    SMTP_URL: in the server log and at /dev/mail).
+# 2. Put the userId it answers and the code into
+#    the variables below; compare the phrase.
+# 3. Run LogIn, then Me: the cookie goes along (or
+#    Headers: {"Authorization": "Bearer <secret>"}).
 
 mutation SendCode($email: String!) {
   createEmailToken(userId: "unique()", email: $email, phrase: true) {

@@ -186,4 +186,15 @@ describe.skipIf(!hasChromium)('the login page in Chromium', { timeout: 120_000 }
     expect(await focused(other.page)).toBe('email');
     await Promise.all([context.close(), other.context.close()]);
   });
+
+  it('GraphiQL opens gzipped with the login document and its variables', async () => {
+    const { context, page } = await open(1280);
+    const response = await page.goto(`${home(dev)}graphql`);
+    expect((await response!.allHeaders())['content-encoding']).toBe('gzip');
+    await page.locator('.graphiql-container').first().waitFor({ timeout: 30_000 });
+    await page.getByText('mutation SendCode($email: String!)').first().waitFor();
+    await page.getByText('"email": "you@example.com"').first().waitFor();
+    await page.screenshot({ path: `${SHOTS}/demo-31-graphiql-1280.png` });
+    await context.close();
+  });
 });
