@@ -18,7 +18,7 @@ interface DevMail {
   phrase: string | null;
 }
 
-describe.skipIf(!hasChromium)('the login page in Chromium', { timeout: 120_000 }, () => {
+describe.skipIf(!hasChromium)('the login page in Chromium', { timeout: 240_000 }, () => {
   let dev: TestApp; // development mailer: /dev/mail.json
   let smtp: TestApp; // SMTP to the test sink
   let browser: Browser;
@@ -38,10 +38,14 @@ describe.skipIf(!hasChromium)('the login page in Chromium', { timeout: 120_000 }
   const inbox = async (t: TestApp) => ((await (await fetch(`${home(t)}dev/mail.json`)).json()) as { mails: DevMail[] }).mails;
   /** The newest mail to `to` once there are `count` of them. */
   const newest = (t: TestApp, to: string, count: number) =>
-    eventually(`mail ${count} to ${to}`, async () => {
-      const mails = (await inbox(t)).filter((m) => m.to === to);
-      return mails.length >= count ? mails[0] : undefined;
-    });
+    eventually(
+      `mail ${count} to ${to}`,
+      async () => {
+        const mails = (await inbox(t)).filter((m) => m.to === to);
+        return mails.length >= count ? mails[0] : undefined;
+      },
+      30_000, // a loaded machine delivers slowly
+    );
 
   async function open(width = 390): Promise<{ context: BrowserContext; page: Page; shot: (name: string) => Promise<void> }> {
     const context = await browser.newContext({ viewport: { width, height: 760 }, locale: 'en-GB', timezoneId: 'UTC' });
@@ -125,7 +129,7 @@ describe.skipIf(!hasChromium)('the login page in Chromium', { timeout: 120_000 }
     await page.fill('#email', email);
     await page.click('#send');
     await page.locator('#step-code').waitFor();
-    const mail = await smtp.mail.next(email);
+    const mail = await smtp.mail.next(email, 30_000);
     expect(mail.text).toContain(await text(page, '#phrase'));
     await page.fill('#code', mail.code!);
     await page.click('#sign-in');
@@ -191,7 +195,7 @@ describe.skipIf(!hasChromium)('the login page in Chromium', { timeout: 120_000 }
     const { context, page } = await open(1280);
     const response = await page.goto(`${home(dev)}graphql`);
     expect((await response!.allHeaders())['content-encoding']).toBe('gzip');
-    await page.locator('.graphiql-container').first().waitFor({ timeout: 30_000 });
+    await page.locator('.graphiql-container').first().waitFor();
     await page.getByText('mutation SendCode($email: String!)').first().waitFor();
     await page.getByText('"email": "you@example.com"').first().waitFor();
     await page.screenshot({ path: `${SHOTS}/demo-31-graphiql-1280.png` });

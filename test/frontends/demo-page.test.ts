@@ -19,7 +19,7 @@ describe('DEMO_PAGE', () => {
   });
 });
 
-describe('the login page at /', () => {
+describe('the login page at /', { timeout: 90_000 }, () => {
   let t: TestApp;
   let off: TestApp;
   beforeAll(async () => {

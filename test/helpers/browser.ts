@@ -20,8 +20,18 @@ if (!hasChromium && process.env.REQUIRE_BROWSER === '1') {
 // by this machine's closed network, many at a time.
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+/** Each new context waits up to a minute for pages and elements: the machine may be loaded. */
+const PATIENCE_MS = 60_000;
+
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(PATIENCE_MS);
+    return context;
+  };
+  return browser;
 }
 
 /**
@@ -34,6 +44,7 @@ export async function launchWithThirdPartyCookies(): Promise<BrowserContext & { 
   mkdirSync(join(dir, 'Default'));
   writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }));
   const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  context.setDefaultTimeout(PATIENCE_MS);
   return Object.assign(context, {
     async cleanUp() {
       await context.close();

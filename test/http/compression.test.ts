@@ -8,7 +8,8 @@ import { type TestApp, startTestApp } from '../helpers/test-app.js';
 /** A GET or POST whose body is read as bytes, as they came over the wire (fetch would inflate them). */
 function raw(url: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; bytes: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: body ? 'POST' : 'GET', headers }, (res) => {
+    // A connection of its own (agent: false): no race with the server closing an idle keep-alive one.
+    const req = httpRequest(url, { method: body ? 'POST' : 'GET', headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, bytes: Buffer.concat(chunks) }));
