@@ -44,7 +44,8 @@ ${mails.length ? mails.map(mailHtml).join('\n') : '<p>No mail yet: ask for a cod
 export function useDevInbox(inbox: DevInbox): Plugin {
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
-      if (url.pathname !== '/dev/mail' && url.pathname !== '/dev/mail.json') return;
+      // OPTIONS goes on to the CORS plugin: an allowlisted page's preflight gets its answer there.
+      if ((url.pathname !== '/dev/mail' && url.pathname !== '/dev/mail.json') || request.method === 'OPTIONS') return;
       const noStore = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         return endResponse(new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET, HEAD', ...noStore } }));

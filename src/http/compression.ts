@@ -3,7 +3,9 @@ import type { Plugin } from 'graphql-yoga';
 /** Below this a gzip header and a compression pass cost more than they save. */
 export const MIN_COMPRESSED_BYTES = 1024;
 
-const COMPRESSIBLE = /^(text\/|application\/(json|graphql-response\+json|javascript|xml)|image\/svg\+xml)/i;
+// Not text/event-stream: a compressor holds back what it has not filled a block with, and a
+// subscription's events would wait in it.
+const COMPRESSIBLE = /^(text\/(?!event-stream)|application\/(json|graphql-response\+json|javascript|xml)|image\/svg\+xml)/i;
 
 /** Whether `accept-encoding` accepts gzip: a `gzip` (or `*`) token whose q is not 0. */
 export function acceptsGzip(header: string | null): boolean {

@@ -130,9 +130,10 @@ export function useCrossSiteCookieNotice(origins: CorsOrigins, warn: (message: s
       if (!origin || told.has(origin) || told.size >= 100) return;
       if (request.headers.get('sec-fetch-site') !== 'cross-site' || !isAllowedOrigin(origins, origin)) return;
       told.add(origin);
+      // Said once: a Bearer app there is fine, and this cannot tell it from a cookie app.
       warn(
         `${origin} is on CORS_ORIGINS but on another site than this server: browsers do not send it the session cookie ` +
-          '(SameSite). Use Bearer credentials there, or COOKIE_SAMESITE=none with COOKIE_SECURE=true.',
+          '(SameSite), so its pages must authenticate with Bearer, or set COOKIE_SAMESITE=none with COOKIE_SECURE=true.',
       );
     },
   };

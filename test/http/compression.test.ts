@@ -74,5 +74,8 @@ describe('compressed responses', () => {
     expect(replaced).toBeUndefined();
     hook({ request: new Request(t.url, { headers: { 'accept-encoding': 'gzip' } }), response: new Response('x'.repeat(4096), { headers: { 'content-type': 'application/json' } }), setResponse: (r: Response) => (replaced = r), fetchAPI: globalThis });
     expect(replaced?.headers.get('content-encoding')).toBe('gzip');
+    replaced = undefined;
+    hook({ request: new Request(t.url, { headers: { 'accept-encoding': 'gzip' } }), response: new Response('x'.repeat(4096), { headers: { 'content-type': 'text/event-stream' } }), setResponse: (r: Response) => (replaced = r), fetchAPI: globalThis });
+    expect(replaced, 'a stream of events is not held back').toBeUndefined();
   });
 });
