@@ -67,7 +67,13 @@ export async function openResources(env: Record<string, string | undefined>, rol
   const mailer = config.mail.smtpUrl
     ? createSmtpMailer(config.mail.smtpUrl, config.mail.from, config.mail.smtpMaxConnections)
     : createLogMailer(logger.child({ component: 'log-mailer' }), { production: config.production });
-  if (!config.mail.smtpUrl) logger.warn('SMTP_URL is not set: login codes are written to this log (development only).');
+  if (!config.mail.smtpUrl) {
+    logger.warn(
+      config.production
+        ? 'SMTP_URL is not set: no mail is sent, so nobody can log in.'
+        : 'SMTP_URL is not set: login codes are written to this log and shown at /dev/mail (development only).',
+    );
+  }
 
   return { config: { ...config, authSecret: authSecret! }, logger, database, mailer, templates };
 }
