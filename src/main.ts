@@ -34,8 +34,10 @@ async function main() {
     shutdownTimeoutMs: config.shutdownTimeoutSeconds * 1000,
     logger,
   });
+  const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${http.port}`;
   logger.info(
-    `otpql listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${http.port}/graphql (${database.kind} database)`,
+    `otpql listening on ${base}/graphql (${database.kind} database)` +
+      `${config.demoPage ? `, login page at ${base}/` : ''}${mailer.inbox ? `, mail at ${base}/dev/mail` : ''}`,
   );
 
   // HTTP first: the requests in flight may still queue mail and use the database.

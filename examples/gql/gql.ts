@@ -16,6 +16,7 @@ import * as types from './graphql.js';
  */
 type Documents = {
     "\n  mutation SendCode($email: String!) {\n    createEmailToken(userId: \"unique()\", email: $email, phrase: true) {\n      __typename\n      ... on Token { userId expire phrase }\n      ... on RateLimitError { retryAfter }\n      ... on ValidationError { issues { path message } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.SendCodeDocument,
+    "\n  mutation SendLink($email: String!, $url: String) {\n    createMagicURLToken(userId: \"unique()\", email: $email, url: $url, phrase: true) {\n      __typename\n      ... on Token { userId expire phrase }\n      ... on RateLimitError { retryAfter }\n      ... on ValidationError { issues { path message } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.SendLinkDocument,
     "\n  mutation LogIn($userId: String!, $secret: String!) {\n    createSession(userId: $userId, secret: $secret) {\n      __typename\n      ... on Session { id secret expire }\n      ... on RateLimitError { retryAfter }\n      ... on ValidationError { issues { path message } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.LogInDocument,
     "\n  fragment SessionFields on Session {\n    id clientName osName deviceName ip createdAt expire current\n  }\n": typeof types.SessionFieldsFragmentDoc,
     "\n  query Me {\n    account {\n      __typename\n      ... on Account { id email name emailVerification createdAt }\n      ... on Error { code message }\n    }\n    sessions {\n      __typename\n      ... on SessionList { total sessions { ...SessionFields } }\n      ... on Error { code message }\n    }\n  }\n": typeof types.MeDocument,
@@ -24,6 +25,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  mutation SendCode($email: String!) {\n    createEmailToken(userId: \"unique()\", email: $email, phrase: true) {\n      __typename\n      ... on Token { userId expire phrase }\n      ... on RateLimitError { retryAfter }\n      ... on ValidationError { issues { path message } }\n      ... on Error { code message }\n    }\n  }\n": types.SendCodeDocument,
+    "\n  mutation SendLink($email: String!, $url: String) {\n    createMagicURLToken(userId: \"unique()\", email: $email, url: $url, phrase: true) {\n      __typename\n      ... on Token { userId expire phrase }\n      ... on RateLimitError { retryAfter }\n      ... on ValidationError { issues { path message } }\n      ... on Error { code message }\n    }\n  }\n": types.SendLinkDocument,
     "\n  mutation LogIn($userId: String!, $secret: String!) {\n    createSession(userId: $userId, secret: $secret) {\n      __typename\n      ... on Session { id secret expire }\n      ... on RateLimitError { retryAfter }\n      ... on ValidationError { issues { path message } }\n      ... on Error { code message }\n    }\n  }\n": types.LogInDocument,
     "\n  fragment SessionFields on Session {\n    id clientName osName deviceName ip createdAt expire current\n  }\n": types.SessionFieldsFragmentDoc,
     "\n  query Me {\n    account {\n      __typename\n      ... on Account { id email name emailVerification createdAt }\n      ... on Error { code message }\n    }\n    sessions {\n      __typename\n      ... on SessionList { total sessions { ...SessionFields } }\n      ... on Error { code message }\n    }\n  }\n": types.MeDocument,
@@ -35,6 +37,10 @@ const documents: Documents = {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SendCode($email: String!) {\n    createEmailToken(userId: \"unique()\", email: $email, phrase: true) {\n      __typename\n      ... on Token { userId expire phrase }\n      ... on RateLimitError { retryAfter }\n      ... on ValidationError { issues { path message } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql.js').SendCodeDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendLink($email: String!, $url: String) {\n    createMagicURLToken(userId: \"unique()\", email: $email, url: $url, phrase: true) {\n      __typename\n      ... on Token { userId expire phrase }\n      ... on RateLimitError { retryAfter }\n      ... on ValidationError { issues { path message } }\n      ... on Error { code message }\n    }\n  }\n"): typeof import('./graphql.js').SendLinkDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -36,6 +36,21 @@ export type SendCodeMutation = { createEmailToken:
     | { __typename: 'ValidationError', code: ErrorCode, message: string, issues: Array<{ path: Array<string>, message: string }> }
    };
 
+export type SendLinkMutationVariables = Exact<{
+  email: string;
+  url?: string | null | undefined;
+}>;
+
+
+export type SendLinkMutation = { createMagicURLToken:
+    | { __typename: 'RateLimitError', retryAfter: number, code: ErrorCode, message: string }
+    | { __typename: 'Token', userId: string, expire: string, phrase: string | null }
+    | { __typename: 'UrlNotAllowedError', code: ErrorCode, message: string }
+    | { __typename: 'UserBlockedError', code: ErrorCode, message: string }
+    | { __typename: 'UserConflictError', code: ErrorCode, message: string }
+    | { __typename: 'ValidationError', code: ErrorCode, message: string, issues: Array<{ path: Array<string>, message: string }> }
+   };
+
 export type LogInMutationVariables = Exact<{
   userId: string;
   secret: string;
@@ -140,6 +155,31 @@ export const SendCodeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SendCodeMutation, SendCodeMutationVariables>;
+export const SendLinkDocument = new TypedDocumentString(`
+    mutation SendLink($email: String!, $url: String) {
+  createMagicURLToken(userId: "unique()", email: $email, url: $url, phrase: true) {
+    __typename
+    ... on Token {
+      userId
+      expire
+      phrase
+    }
+    ... on RateLimitError {
+      retryAfter
+    }
+    ... on ValidationError {
+      issues {
+        path
+        message
+      }
+    }
+    ... on Error {
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SendLinkMutation, SendLinkMutationVariables>;
 export const LogInDocument = new TypedDocumentString(`
     mutation LogIn($userId: String!, $secret: String!) {
   createSession(userId: $userId, secret: $secret) {

@@ -16,6 +16,18 @@ export const SendCode = graphql(`
   }
 `);
 
+export const SendLink = graphql(`
+  mutation SendLink($email: String!, $url: String) {
+    createMagicURLToken(userId: "unique()", email: $email, url: $url, phrase: true) {
+      __typename
+      ... on Token { userId expire phrase }
+      ... on RateLimitError { retryAfter }
+      ... on ValidationError { issues { path message } }
+      ... on Error { code message }
+    }
+  }
+`);
+
 export const LogIn = graphql(`
   mutation LogIn($userId: String!, $secret: String!) {
     createSession(userId: $userId, secret: $secret) {

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type { RateLimitsConfig } from '../abuse/rate-limit.js';
 import type { PostgresTimeouts } from '../db/client.js';
-import { type CorsOrigins, DEVELOPMENT_ORIGINS, parseCorsOrigins } from '../http/cors.js';
+import { type CorsOrigins, DEVELOPMENT_ORIGINS, crossSiteOrigins, parseCorsOrigins } from '../http/cors.js';
 import { type TrustProxy, parseTrustProxy, parseTrustedAddress } from '../lib/client-ip.js';
 import { type UrlAllowlist, allowlistOf, parseUrlAllowlist } from '../login/magic-url.js';
+import type { CookieOptions } from '../sessions/session-cookie.js';
 
+const SAME_SITE = { lax: 'Lax', strict: 'Strict', none: 'None' } as const;
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const onOff = z.enum(['on', 'off']);
 /** A rate limit as `points/seconds`: `10/3600` is 10 calls per hour. */
@@ -83,6 +85,7 @@ const envSchema = z.object({
     .transform((d) => d.replace(/^\./, '').toLowerCase())
     .optional(),
   CORS_ORIGINS: parsedBy(parseCorsOrigins, 'must be a comma-separated list of origins').optional(),
+  COOKIE_SAMESITE: z.enum(['lax', 'strict', 'none']).default('lax'),
   PUBLIC_URL: parsedBy(parseOneUrl, 'must be the URL users reach this server at').optional(),
   MAGIC_URL_TTL_SECONDS: int(60, 86_400).default(3600),
   MAGIC_URL_ALLOWLIST: parsedBy(parseUrlAllowlist, 'must be a comma-separated list of origins, each with an optional path').optional(),
@@ -92,6 +95,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Unset: on in development, off in production (see loadConfig).
   GRAPHIQL: onOff.optional(),
+  DEMO_PAGE: onOff.optional(),
   INTROSPECTION: onOff.optional(),
   RATE_LIMIT: onOff.default('on'),
   RATE_LIMIT_EMAIL_TOKEN_RESEND: rate.default(rate.parse('1/60')),
@@ -136,9 +140,11 @@ export interface Config {
     /** Where a link points when no `url` is given: this server's own page, or null (then `url` is required). */
     defaultUrl: string | null;
   };
-  session: { ttlSeconds: number; limit: number; cookie: { name: string; secure: boolean; domain: string | null } };
+  session: { ttlSeconds: number; limit: number; cookie: CookieOptions };
   /** Origins whose pages may call the API with the user's credentials (CORS). */
   corsOrigins: CorsOrigins;
+  /** Settings that work but probably not as meant: logged at start-up. */
+  warnings: string[];
   /** How often expired sessions and dead codes are deleted. */
   cleanupIntervalSeconds: number;
   /** Age after which an account never verified, with no session and no live code, is deleted. */
@@ -147,6 +153,8 @@ export interface Config {
   mailWorker: boolean;
   logLevel: Env['LOG_LEVEL'];
   graphiql: boolean;
+  /** The login page (examples/web) at `/`. */
+  demoPage: boolean;
   introspection: boolean;
   production: boolean;
   /** Null when RATE_LIMIT=off. */
@@ -184,12 +192,32 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
   const corsOrigins = parseCorsOrigins(e.CORS_ORIGINS ?? (production ? '' : DEVELOPMENT_ORIGINS));
+  // A cross-site cookie: browsers drop SameSite=None without Secure, and with no allowlist no other
+  // site could read an answer anyway. Contradictions stop the start with what to set.
+  if (e.COOKIE_SAMESITE === 'none') {
+    if (e.COOKIE_SECURE !== 'true') problems.push('COOKIE_SAMESITE: none needs COOKIE_SECURE=true (browsers drop a SameSite=None cookie without Secure; serve over https)');
+    if (corsOrigins.exact.size + corsOrigins.anyPort.size === 0) problems.push('COOKIE_SAMESITE: none needs CORS_ORIGINS, the origins of the apps that call this API with the cookie');
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  const warnings: string[] = [];
+  const crossSite = e.CORS_ORIGINS && e.COOKIE_SAMESITE !== 'none' ? crossSiteOrigins(corsOrigins, e.PUBLIC_URL ?? `http://localhost:${e.PORT}`) : [];
+  if (crossSite.length > 0) {
+    warnings.push(
+      `CORS_ORIGINS: ${crossSite.join(', ')} ${crossSite.length === 1 ? 'is' : 'are'} on another site than ${e.PUBLIC_URL ?? 'localhost'}: ` +
+        `browsers will not send the SameSite=${SAME_SITE[e.COOKIE_SAMESITE]} session cookie from there. Those apps need Bearer ` +
+        'credentials, or set COOKIE_SAMESITE=none with COOKIE_SECURE=true.',
+    );
+  }
   // This server's own page, for links without a `url`: never taken from the request's Host header,
   // which a client writes (a link built on it could send the secret to any host).
   const publicUrl = e.PUBLIC_URL ?? (production ? null : `http://localhost:${e.PORT}/`);
   // A production server shows a stranger neither the schema nor a console to explore it, unless the
   // operator opts in; a development server shows both.
   const enabled = (value: 'on' | 'off' | undefined) => (value ?? (production ? 'off' : 'on')) === 'on';
+  // Links without a `url` open the login page this server serves at `/`: only when it serves one.
+  const demoPage = enabled(e.DEMO_PAGE);
+  const ownPage = demoPage ? publicUrl : null;
+  if (demoPage && !publicUrl) warnings.push('DEMO_PAGE=on without PUBLIC_URL: login links need a `url`, since this server does not know its own address.');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -214,19 +242,25 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ttlSeconds: e.MAGIC_URL_TTL_SECONDS,
       allowlist: e.MAGIC_URL_ALLOWLIST
         ? parseUrlAllowlist(e.MAGIC_URL_ALLOWLIST)
-        : allowlistOf(corsOrigins, publicUrl ? [publicUrl] : []),
-      defaultUrl: publicUrl,
+        : allowlistOf(corsOrigins, ownPage ? [ownPage] : []),
+      defaultUrl: ownPage,
     },
     session: {
       ttlSeconds: e.SESSION_TTL_SECONDS,
       limit: e.SESSION_LIMIT,
-      cookie: { name: e.SESSION_COOKIE, secure: e.COOKIE_SECURE === 'true', domain: e.COOKIE_DOMAIN ?? null },
+      cookie: {
+        name: e.SESSION_COOKIE,
+        secure: e.COOKIE_SECURE === 'true',
+        domain: e.COOKIE_DOMAIN ?? null,
+        sameSite: SAME_SITE[e.COOKIE_SAMESITE],
+      },
     },
     mailWorker: e.MAIL_WORKER === 'on',
     cleanupIntervalSeconds: e.CLEANUP_INTERVAL_SECONDS,
     unverifiedAccountTtlSeconds: e.UNVERIFIED_ACCOUNT_TTL_SECONDS,
     logLevel: e.LOG_LEVEL,
     graphiql: enabled(e.GRAPHIQL),
+    demoPage,
     introspection: enabled(e.INTROSPECTION),
     rateLimits:
       e.RATE_LIMIT === 'on'
@@ -244,5 +278,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     production,
     // Unset: no cross-origin access in production; any port of this machine in development.
     corsOrigins,
+    warnings,
   };
 }

@@ -12,7 +12,9 @@ import { documentLimitPlugins } from '../graphql/document-limits.js';
 import { useJsonParamErrors } from '../graphql/json-params.js';
 import { useMaskedUnexpectedErrors } from '../graphql/masking.js';
 import { useBodyLimit } from '../http/body-limit.js';
-import { useCors } from '../http/cors.js';
+import { useCompression } from '../http/compression.js';
+import { useCors, useCrossSiteCookieNotice } from '../http/cors.js';
+import { useDemoPage } from '../http/demo-page.js';
 import { useRequestId } from '../http/request-id.js';
 import { queueCookie, useQueuedCookies } from '../http/response-cookies.js';
 import { type Clock, systemClock } from '../lib/clock.js';
@@ -28,7 +30,8 @@ import { sessionCookie } from '../sessions/session-cookie.js';
 import { createSessionRepository } from '../sessions/session.repository.js';
 import { createSessionService } from '../sessions/session.service.js';
 import type { ResolvedConfig } from './config.js';
-import { GRAPHIQL_DOCUMENT } from './graphiql.js';
+import { useDevInbox } from './dev-mail.js';
+import { GRAPHIQL_DOCUMENT, GRAPHIQL_VARIABLES } from './graphiql.js';
 import { schema } from './schema.js';
 
 export interface AppDeps {
@@ -84,12 +87,22 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
     // One operation per request: a batch would multiply what one request can ask for.
     batching: false,
     // GraphiQL's assets are inlined: the page works offline and behind networks that block CDNs.
-    graphiql: config.graphiql ? { title: `${config.appName} GraphiQL`, defaultQuery: GRAPHIQL_DOCUMENT } : false,
+    graphiql: config.graphiql
+      ? {
+          title: `${config.appName} GraphiQL`,
+          defaultTabs: [{ query: GRAPHIQL_DOCUMENT, variables: GRAPHIQL_VARIABLES }],
+          // Yoga's GraphiQL fills the variables editor from this (untyped) option, not from the tab.
+          ...{ variables: GRAPHIQL_VARIABLES },
+          defaultEditorToolsVisibility: 'variables',
+        }
+      : false,
     // Loaded on the first GraphiQL page, not at start: its inlined assets cost ~80 MB of memory
     // (measured by `npm run bench`), which a server that never shows GraphiQL should not pay.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     plugins: [
       useRequestId(),
+      ...(mailer.inbox ? [useDevInbox(mailer.inbox)] : []),
+      ...(config.demoPage ? [useDemoPage()] : []),
       useCors({
         origins: config.corsOrigins,
         methods: ['GET', 'POST', 'OPTIONS'],
@@ -98,6 +111,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
         maxAgeSeconds: 7200,
         paths: APPWRITE_CORS,
       }),
+      ...(cookie.sameSite === 'None' ? [] : [useCrossSiteCookieNotice(config.corsOrigins, (m) => logger.warn(m))]),
       useAppwrite({ services, config, clock, logger }),
       useBodyLimit(config.bodyLimitBytes),
       useJsonParamErrors(),
@@ -107,6 +121,8 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
       // "simple" content type (form, multipart, text/plain) needs the x-graphql-yoga-csrf header.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       useQueuedCookies(),
+      // Last: it sees the headers the others set (no compression of a response that sets a cookie).
+      useCompression(),
     ],
     context: ({ request, req }) => {
       let viewer: ReturnType<RequestContext['viewer']> | undefined;

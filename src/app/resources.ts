@@ -33,6 +33,7 @@ export async function openResources(env: Record<string, string | undefined>, rol
   const config = loadConfig(env);
   // JSON lines for log collectors; readable lines (and the log mailer's mail) on a terminal.
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY });
+  for (const warning of config.warnings) logger.warn(warning);
   if (role === 'worker' && config.database.kind === 'embedded') {
     // PGlite's directory belongs to the server's process: a second process would corrupt it.
     throw new StartupError('npm run worker needs DATABASE_URL: the embedded database can only be used by the server itself.');
@@ -65,8 +66,14 @@ export async function openResources(env: Record<string, string | undefined>, rol
 
   const mailer = config.mail.smtpUrl
     ? createSmtpMailer(config.mail.smtpUrl, config.mail.from, config.mail.smtpMaxConnections)
-    : createLogMailer(logger.child({ component: 'log-mailer' }));
-  if (!config.mail.smtpUrl) logger.warn('SMTP_URL is not set: login codes are written to this log (development only).');
+    : createLogMailer(logger.child({ component: 'log-mailer' }), { production: config.production });
+  if (!config.mail.smtpUrl) {
+    logger.warn(
+      config.production
+        ? 'SMTP_URL is not set: no mail is sent, so nobody can log in.'
+        : 'SMTP_URL is not set: login codes are written to this log and shown at /dev/mail (development only).',
+    );
+  }
 
   return { config: { ...config, authSecret: authSecret! }, logger, database, mailer, templates };
 }

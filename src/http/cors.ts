@@ -116,3 +116,43 @@ export function useCors(options: CorsOptions): Plugin {
     },
   };
 }
+
+/**
+ * The site of a URL as SameSite sees it (scheme and registrable domain), approximated without the
+ * public suffix list: an IP address or a one-label host is its own site, otherwise the last two
+ * labels (`app.example.com` → `example.com`). For hosts under a public suffix of two labels
+ * (`example.co.uk`) it sees more origins as same-site than browsers do, so it can only miss a warning.
+ */
+export function siteOf(url: string): string {
+  const { protocol, hostname } = new URL(url);
+  const ip = /^[0-9.]+$|^\[/.test(hostname);
+  return `${protocol}//${ip ? hostname : hostname.split('.').slice(-2).join('.')}`;
+}
+
+/** Allowlisted origins on another site than `serverUrl`: a SameSite=Lax or Strict cookie never goes along from them. */
+export function crossSiteOrigins(origins: CorsOrigins, serverUrl: string): string[] {
+  const site = siteOf(serverUrl);
+  return [...origins.exact, ...[...origins.anyPort].map((o) => `${o}:*`)].filter((o) => siteOf(o.replace(/:\*$/, '')) !== site);
+}
+
+/**
+ * Says once per origin when an allowlisted page on another site calls the API with a cookie that
+ * cannot reach it (SameSite=Lax or Strict): the browser sends the request without it, and the
+ * page gets UnauthorizedError with no hint why. Browsers tell with `Sec-Fetch-Site: cross-site`.
+ */
+export function useCrossSiteCookieNotice(origins: CorsOrigins, warn: (message: string) => void): Plugin {
+  const told = new Set<string>();
+  return {
+    onRequest({ request }) {
+      const origin = request.headers.get('origin');
+      if (!origin || told.has(origin) || told.size >= 100) return;
+      if (request.headers.get('sec-fetch-site') !== 'cross-site' || !isAllowedOrigin(origins, origin)) return;
+      told.add(origin);
+      // Said once: a Bearer app there is fine, and this cannot tell it from a cookie app.
+      warn(
+        `${origin} is on CORS_ORIGINS but on another site than this server: browsers do not send it the session cookie ` +
+          '(SameSite), so its pages must authenticate with Bearer, or set COOKIE_SAMESITE=none with COOKIE_SECURE=true.',
+      );
+    },
+  };
+}

@@ -1,11 +1,14 @@
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
+import { type DevInbox, createDevInbox } from './dev-inbox.js';
 
 export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
   html: string;
+  /** What the mail carries, for the development mailer (its log line, /dev/mail); never sent as such. */
+  login?: { code: string; link: string | null; phrase: string | null };
 }
 
 export interface Mailer {
@@ -13,6 +16,8 @@ export interface Mailer {
   /** Messages it sends at once (the SMTP pool's connections): the worker keeps no more in flight. */
   readonly concurrency: number;
   close(): void;
+  /** The development mailer's last mails (served at /dev/mail); only outside production. */
+  readonly inbox?: DevInbox;
 }
 
 /** SMTP rejections that will not change on retry (5xx): the worker gives up on them at once. */
@@ -43,10 +48,13 @@ export function createSmtpMailer(smtpUrl: string, from: string, maxConnections: 
   });
   const domain = senderDomain(from);
   return {
-    async send(mail) {
+    async send({ to, subject, text, html }) {
       await transport.sendMail({
         from,
-        ...mail,
+        to,
+        subject,
+        text,
+        html,
         messageId: `<${crypto.randomUUID()}@${domain}>`,
         // Transactional: tells auto-responders not to answer; no List-Unsubscribe on purpose.
         headers: { 'Auto-Submitted': 'auto-generated' },
@@ -57,18 +65,30 @@ export function createSmtpMailer(smtpUrl: string, from: string, maxConnections: 
   };
 }
 
-/** Development mailer: writes the message, code included, to the log so the flow works with no SMTP server. */
-export function createLogMailer(logger: Logger): Mailer {
+/**
+ * The mailer without SMTP_URL: nothing is sent. In development it writes each mail to the log, its
+ * code (or link) as a field of its own for JSON log collectors, and keeps the last 100 for /dev/mail.
+ * In production only the recipient and subject are logged: a code in a log would be a credential
+ * anyone reading the log can use.
+ */
+export function createLogMailer(logger: Logger, { production = false, clock = () => new Date() } = {}): Mailer {
+  const inbox = production ? undefined : createDevInbox();
   return {
     async send(mail) {
+      if (production) {
+        logger.warn({ subject: mail.subject }, 'Mail not sent: SMTP_URL is not set (its content is not logged in production)');
+        return;
+      }
+      inbox!.add(mail, clock());
       const rule = '-'.repeat(60);
       logger.info(
-        { to: mail.to, subject: mail.subject },
-        `Mail to ${mail.to} (log mailer: set SMTP_URL to send it)\n${rule}\nSubject: ${mail.subject}\n\n${mail.text.trimEnd()}\n${rule}`,
+        { to: mail.to, subject: mail.subject, code: mail.login?.code || undefined, link: mail.login?.link ?? undefined, phrase: mail.login?.phrase ?? undefined },
+        `Mail to ${mail.to} (log mailer: set SMTP_URL to send it; also at /dev/mail)\n${rule}\nSubject: ${mail.subject}\n\n${mail.text.trimEnd()}\n${rule}`,
       );
     },
     // Writing a log line is not worth sending in parallel.
     concurrency: 1,
     close: () => {},
+    inbox,
   };
 }

@@ -93,7 +93,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     }
     if (message.expired || message.replaced || !message.payload || !message.accountId) return 'dropped';
     try {
-      await mailer.send(templates.render(openLoginMail(sealedBox.open<SealedLoginMail>(message.payload), message.accountId)));
+      const mail = openLoginMail(sealedBox.open<SealedLoginMail>(message.payload), message.accountId);
+      await mailer.send({ ...templates.render(mail), login: { code: mail.code, link: mail.link, phrase: mail.phrase } });
       return 'sent';
     } catch (error) {
       const next = addSeconds(clock.now(), retryDelaySeconds(message.attempts, base, max));

@@ -5,6 +5,11 @@ export interface CookieOptions {
   secure: boolean;
   /** COOKIE_DOMAIN: share the session with every subdomain of it; null keeps it to this host. */
   domain: string | null;
+  /**
+   * COOKIE_SAMESITE. Lax (default): sent on requests from this site only, and on top-level links to
+   * it. Strict: not on those links either. None: also from other sites' pages (Secure required).
+   */
+  sameSite: 'Lax' | 'Strict' | 'None';
 }
 
 const isSecure = (request: Request, options: CookieOptions) => options.secure || new URL(request.url).protocol === 'https:';
@@ -19,12 +24,12 @@ export function cookieName(request: Request, options: CookieOptions): string {
   return options.domain ? `__Secure-${options.name}` : `__Host-${options.name}`;
 }
 
-/** Set-Cookie for a session credential: HttpOnly, SameSite=Lax, Path=/, Max-Age to the session's expiry. */
+/** Set-Cookie for a session credential: HttpOnly, SameSite, Path=/, Max-Age to the session's expiry. */
 export function sessionCookie(request: Request, options: CookieOptions, value: string, maxAgeSeconds: number): string {
   return [
     `${cookieName(request, options)}=${value}`,
     'HttpOnly',
-    'SameSite=Lax',
+    `SameSite=${options.sameSite}`,
     'Path=/',
     `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`,
     ...(options.domain ? [`Domain=${options.domain}`] : []),

@@ -4,8 +4,8 @@ import { parseCorsOrigins } from '../../src/http/cors.js';
 
 const corsOrigins = parseCorsOrigins('https://app.example.com,https://other.example');
 const request = (url: string, headers: Record<string, string> = {}) => new Request(url, { headers });
-const credentials = (secure: boolean, domain: string | null) =>
-  appwriteCredentials({ cookie: { name: 'session', secure, domain }, corsOrigins });
+const credentials = (secure: boolean, domain: string | null, sameSite: 'Lax' | 'Strict' | 'None' = 'Lax') =>
+  appwriteCredentials({ cookie: { name: 'session', secure, domain, sameSite }, corsOrigins });
 
 describe('the /v1 session cookie has the GraphQL cookie’s attributes, named a_session_<project>', () => {
   it('plain on http, __Host- when Secure without a domain, __Secure- with COOKIE_DOMAIN', () => {
@@ -15,6 +15,9 @@ describe('the /v1 session cookie has the GraphQL cookie’s attributes, named a_
     expect(cookie(false, null, 'https://api.example.com/v1/account/sessions/token')).toBe('__Host-a_session_p1=CRED; HttpOnly; SameSite=Lax; Path=/; Max-Age=60; Secure');
     expect(cookie(true, null)).toBe('__Host-a_session_p1=CRED; HttpOnly; SameSite=Lax; Path=/; Max-Age=60; Secure');
     expect(cookie(true, 'example.com')).toBe('__Secure-a_session_p1=CRED; HttpOnly; SameSite=Lax; Path=/; Max-Age=60; Domain=example.com; Secure');
+    // COOKIE_SAMESITE applies to /v1 as to /graphql.
+    const none = Object.fromEntries(credentials(true, null, 'None').loginHeaders(request('https://api.example.com/v1/x'), 'p1', 'CRED', 60));
+    expect(none['set-cookie']).toBe('__Host-a_session_p1=CRED; HttpOnly; SameSite=None; Path=/; Max-Age=60; Secure');
   });
 
   it('reads the prefixed cookie back, and refuses two cookies of the name', () => {

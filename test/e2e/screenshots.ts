@@ -43,9 +43,9 @@ const api = await listeningUrl(server);
 const { origin, server: pageServer } = await servePage();
 const browser = await launchChromium();
 
-/** The code of the newest mail to `email`, from the log mailer's output. */
+/** The code of the newest mail to `email`, from the log mailer's JSON lines (the code is a field of its own). */
 async function codeFor(email: string, after: number): Promise<string> {
-  const pattern = new RegExp(`"to":"${email.replace(/[.]/g, '\\.')}"[^\\n]*?\\\\n {4}([0-9]{6,10})\\\\n`, 'g');
+  const pattern = new RegExp(`"to":"${email.replace(/[.]/g, '\\.')}"[^\\n]*?"code":"([0-9]{6,10})"`, 'g');
   for (;;) {
     const codes = [...server.output.matchAll(pattern)];
     if (codes.length > after) return codes.at(-1)![1]!;

@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Server, createServer } from 'node:http';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install chromium`): never a browser downloaded by a test tool. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -14,22 +16,41 @@ if (!hasChromium && process.env.REQUIRE_BROWSER === '1') {
   throw new Error(`REQUIRE_BROWSER=1 but ${CHROMIUM} does not exist: apt-get install -y chromium`);
 }
 
+// Without the background-networking flags Chromium's own connections to Google hosts are refused
+// by this machine's closed network, many at a time.
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+
+/** Each new context waits up to a minute for pages and elements: the machine may be loaded. */
+const PATIENCE_MS = 60_000;
+
 /** `extraArgs`: more Chromium switches, e.g. `--test-third-party-cookie-phaseout` (third-party cookies blocked). */
-export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // Without the background-networking flags Chromium's own connections to Google hosts are refused
-    // by this machine's closed network, many at a time.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-      ...extraArgs,
-    ],
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...ARGS, ...extraArgs] });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(PATIENCE_MS);
+    return context;
+  };
+  return browser;
+}
+
+/**
+ * A browser whose profile allows third-party cookies, as a user's default Chromium profile does.
+ * Playwright's contexts and a fresh profile block them (as incognito windows do): a SameSite=None
+ * cookie set by an API on another site is then never stored, whatever the server does.
+ */
+export async function launchWithThirdPartyCookies(): Promise<BrowserContext & { cleanUp(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'otpql-chromium-'));
+  mkdirSync(join(dir, 'Default'));
+  writeFileSync(join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }));
+  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  context.setDefaultTimeout(PATIENCE_MS);
+  return Object.assign(context, {
+    async cleanUp() {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   });
 }
 

@@ -6,7 +6,7 @@ import { type HttpServer, startHttpServer } from '../../src/http/http-server.js'
 import { createRequestHandler } from '../../src/http/request-handler.js';
 import { createManualClock } from '../../src/lib/clock.js';
 import { listenForQueuedMail } from '../../src/mail/mail-delivery.js';
-import { createSmtpMailer } from '../../src/mail/mailer.js';
+import { createLogMailer, createSmtpMailer } from '../../src/mail/mailer.js';
 import type { OutboxWorkerTuning } from '../../src/mail/outbox.worker.js';
 import { createTemplates } from '../../src/mail/templates/templates.js';
 import { type TestDatabase, createTestDatabase } from './database.js';
@@ -45,6 +45,8 @@ export interface TestAppOptions {
   /** Timing of the mail worker (short back-off and lease for the delivery tests). */
   mailTuning?: OutboxWorkerTuning;
   logger?: Logger;
+  /** `log`: the development mailer (no SMTP_URL: log lines and /dev/mail) instead of SMTP to the sink. */
+  mailer?: 'smtp' | 'log';
 }
 
 /** Real time plus an offset that `advance` and `set` move, for tests where the worker really waits. */
@@ -78,8 +80,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const mail = options.mail ?? (await startMailSink());
   const config = loadConfig({ SMTP_URL: mail.url, ...env });
   const clock = options.clock === 'running' ? createRunningClock() : createManualClock(new Date());
-  const mailer = createSmtpMailer(config.mail.smtpUrl ?? mail.url, config.mail.from, config.mail.smtpMaxConnections);
   const logger = options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const mailer =
+    options.mailer === 'log'
+      ? createLogMailer(logger, { production: config.production, clock: () => clock.now() })
+      : createSmtpMailer(config.mail.smtpUrl ?? mail.url, config.mail.from, config.mail.smtpMaxConnections);
   const app = createApp({
     config: { ...config, authSecret: config.authSecret! },
     db: db.db,

@@ -56,13 +56,17 @@ describe('the allowlist of login links', () => {
     }
   });
 
-  it('defaults to CORS_ORIGINS and this server’s own page (PUBLIC_URL)', () => {
-    const config = loadConfig({ NODE_ENV: 'production', CORS_ORIGINS: APP, PUBLIC_URL: 'https://auth.example.com' });
+  it('defaults to CORS_ORIGINS and this server’s own page (PUBLIC_URL) when it serves one (DEMO_PAGE)', () => {
+    const config = loadConfig({ NODE_ENV: 'production', CORS_ORIGINS: APP, PUBLIC_URL: 'https://auth.example.com', DEMO_PAGE: 'on' });
     expect(allowedUrl(config.magicUrl.allowlist, `${APP}/any/page`)).not.toBeNull();
     expect(allowedUrl(config.magicUrl.allowlist, 'https://auth.example.com/')).not.toBeNull();
     expect(config.magicUrl.defaultUrl).toBe('https://auth.example.com');
     expect(loadConfig({ NODE_ENV: 'production' }).magicUrl.defaultUrl).toBeNull();
     expect(loadConfig({ PORT: '4100' }).magicUrl.defaultUrl).toBe('http://localhost:4100/');
+    const noPage = loadConfig({ NODE_ENV: 'production', CORS_ORIGINS: APP, PUBLIC_URL: 'https://auth.example.com' }).magicUrl;
+    expect(noPage.defaultUrl).toBeNull();
+    expect(allowedUrl(noPage.allowlist, 'https://auth.example.com/')).toBeNull();
+    expect(loadConfig({ DEMO_PAGE: 'off' }).magicUrl.defaultUrl).toBeNull();
   });
 });
 

@@ -2,6 +2,7 @@ import { LogIn, SendCode } from '../../shared/operations.js';
 import { assertNever, request } from '../../shared/request.js';
 import { initAccount, showAccount } from './account.js';
 import { endpointFor } from './endpoint.js';
+import { initLinkSending, openLinkFromAddress } from './link.js';
 import { act, announce, byId, clearError, rateLimited, showDate, showError, showStep } from './ui.js';
 
 const api = endpointFor(new URL(location.href));
@@ -131,8 +132,13 @@ byId('other-email', HTMLButtonElement).addEventListener('click', () => {
 });
 
 initAccount(api, signedOut);
+const linkDeps = { api, signedOut, emailStep, emailInput, emailError };
+initLinkSending(linkDeps);
 
-// A session cookie from an earlier visit goes straight to the account.
-void act(sendButton, emailError, async () => {
-  await showAccount(api, signedOut, false);
-});
+// Opened from a login link's mail: "Sign in as …" and a button. Otherwise a session cookie from an
+// earlier visit goes straight to the account.
+if (!openLinkFromAddress(linkDeps)) {
+  void act(sendButton, emailError, async () => {
+    await showAccount(api, signedOut, false);
+  });
+}
