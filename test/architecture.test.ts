@@ -20,6 +20,7 @@ const LAYERS = [
   ['login'],
   ['sessions'],
   ['maintenance'],
+  ['ops'],
   ['app'],
   ['main.ts', 'worker.ts'],
 ];

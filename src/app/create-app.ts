@@ -26,6 +26,7 @@ import { credentialOf } from '../sessions/credential.js';
 import { sessionCookie } from '../sessions/session-cookie.js';
 import { createSessionRepository } from '../sessions/session.repository.js';
 import { createSessionService } from '../sessions/session.service.js';
+import { createOps } from '../ops/ops.js';
 import type { ResolvedConfig } from './config.js';
 import { GRAPHIQL_DOCUMENT } from './graphiql.js';
 import { schema } from './schema.js';
@@ -72,6 +73,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
   const sessions = createSessionService({ sessions: createSessionRepository(db), login, account, rateLimits, clock, config });
   const services = { login, sessions, account };
   const cookie = config.session.cookie;
+  const ops = createOps({ config, logger, graphqlEndpoint: '/graphql' });
 
   const yoga = createYoga<{ req?: IncomingMessage }, RequestContext>({
     schema,
@@ -104,6 +106,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
       // "simple" content type (form, multipart, text/plain) needs the x-graphql-yoga-csrf header.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       useQueuedCookies(),
+      ops.plugin,
     ],
     context: ({ request, req }) => {
       let viewer: ReturnType<RequestContext['viewer']> | undefined;
@@ -123,7 +126,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
     },
   });
 
-  return { yoga, services, mailWorker, mailCounters, rateLimits };
+  return { yoga, services, mailWorker, mailCounters, rateLimits, ops };
 }
 
 export type App = ReturnType<typeof createApp>;
