@@ -6,6 +6,7 @@ import { systemClock } from './lib/clock.js';
 import { startCleanup } from './maintenance/cleanup.js';
 import { listenForQueuedMail } from './mail/mail-delivery.js';
 import { openResources } from './app/resources.js';
+import { startMetricsServer } from './ops/metrics-server.js';
 
 /** The only place that reads the environment: config → resources → app → listen; signals. */
 async function main() {
@@ -34,17 +35,27 @@ async function main() {
     shutdownTimeoutMs: config.shutdownTimeoutSeconds * 1000,
     logger,
   });
+  const metricsServer =
+    typeof config.ops.metrics === 'number' ? await startMetricsServer({ ops: app.ops, port: config.ops.metrics, host: config.host, logger }) : undefined;
+  if (metricsServer) logger.info(`metrics on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${metricsServer.port}/metrics`);
+  // Probing from the start: the first /ready answers at once.
+  await app.ops.readiness.start();
   logger.info(
     `otpql listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${http.port}/graphql (${database.kind} database)`,
   );
 
   // HTTP first: the requests in flight may still queue mail and use the database.
   onShutdownSignal(logger, async () => {
+    // /ready first, so the load balancer stops sending before the listener closes.
+    app.ops.beginShutdown();
+    if (config.ops.shutdownDelaySeconds > 0) await new Promise((r) => setTimeout(r, config.ops.shutdownDelaySeconds * 1000));
     await http.stop();
     cleanup.stop();
     await listening?.close();
     await app.mailWorker.stop();
     mailer.close();
+    await app.ops.close();
+    await metricsServer?.stop();
     await database.close();
   });
 }

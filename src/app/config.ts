@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { RateLimitsConfig } from '../abuse/rate-limit.js';
 import type { PostgresTimeouts } from '../db/client.js';
 import { type CorsOrigins, DEVELOPMENT_ORIGINS, parseCorsOrigins } from '../http/cors.js';
-import { type TrustProxy, parseTrustProxy, parseTrustedAddress } from '../lib/client-ip.js';
+import { type TrustProxy, isAddressList, parseTrustProxy } from '../lib/client-ip.js';
 import { type UrlAllowlist, allowlistOf, parseUrlAllowlist } from '../login/magic-url.js';
+import { type OpsConfig, opsConfig, opsEnv } from '../ops/ops.config.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const onOff = z.enum(['on', 'off']);
@@ -20,7 +21,7 @@ const rate = z
 /** Proxy hops to trust (`1`), or the proxies' addresses and CIDR ranges (`10.0.0.1,192.168.0.0/16`). */
 const trustProxy = z
   .string()
-  .refine((v) => /^[0-9]{1,2}$/.test(v) || v.split(',').every((part) => parseTrustedAddress(part.trim()) !== null), {
+  .refine((v) => /^[0-9]{1,2}$/.test(v) || isAddressList(v), {
     message: 'must be a number of proxy hops or a comma-separated list of IP addresses and CIDR ranges',
   });
 
@@ -103,6 +104,8 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: int(1024, 16 * 1024 * 1024).default(64 * 1024),
   SHUTDOWN_TIMEOUT_SECONDS: int(1, 600).default(10),
   NODE_ENV: z.string().default('development'),
+  // Metrics, health and shutdown (src/ops/).
+  ...opsEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -157,6 +160,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** How long a stop waits for requests in flight before it destroys their connections. */
   shutdownTimeoutSeconds: number;
+  /** Metrics and readiness. */
+  ops: OpsConfig;
 }
 
 /** The configuration once AUTH_SECRET is known (embedded mode may have generated it). */
@@ -241,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY ? parseTrustProxy(e.TRUST_PROXY) : null,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+    ops: opsConfig(e),
     production,
     // Unset: no cross-origin access in production; any port of this machine in development.
     corsOrigins,

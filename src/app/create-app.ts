@@ -73,7 +73,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
   const sessions = createSessionService({ sessions: createSessionRepository(db), login, account, rateLimits, clock, config });
   const services = { login, sessions, account };
   const cookie = config.session.cookie;
-  const ops = createOps({ config, logger, graphqlEndpoint: '/graphql' });
+  const ops = createOps({ config, db, mailCounters, clock, logger, graphqlEndpoint: '/graphql' });
 
   const yoga = createYoga<{ req?: IncomingMessage }, RequestContext>({
     schema,

@@ -85,16 +85,53 @@ function openPostgres({ url, max = 10, timeouts = {} }: Extract<DatabaseOptions,
   // are few and fixed, so each is prepared once per connection and then costs one round trip
   // (measured by `npm run bench`: 2 → 1 round trip per statement).
   const unsafe = client.unsafe.bind(client);
+  const use: PoolUse = { max, inFlight: 0 };
   client.unsafe = ((query: string, args?: unknown[], options?: object) =>
-    unsafe(query, args as never, { ...options, prepare: true })) as typeof client.unsafe;
+    counted(unsafe(query, args as never, { ...options, prepare: true }), use)) as typeof client.unsafe;
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  poolUse.set(db, use);
   return {
-    db: drizzlePostgres(client, { schema }) as unknown as Db,
+    db,
     kind: 'postgres',
     sql: client,
     // Two connections: the migration lock is held on one while the migrator works on the other.
     openForMigrations: () => openPostgres({ kind: 'postgres', url, max: 2, timeouts: { connectSeconds: timeouts.connectSeconds } }),
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/** How busy a PostgreSQL pool is, for the metrics. */
+export interface PoolUse {
+  /** Connections it may open. */
+  max: number;
+  /** Statements sent or waiting for a connection: above `max`, the rest wait in the client's queue. */
+  inFlight: number;
+}
+
+const poolUse = new WeakMap<Db, PoolUse>();
+
+/** The pool's use (PostgreSQL), or null (PGlite: one connection, no pool). */
+export function poolUseOf(db: Db): PoolUse | null {
+  return poolUse.get(db) ?? null;
+}
+
+/**
+ * Counts a postgres.js query while it runs. A query is lazy: it is sent on its first `then` (which
+ * drizzle calls once it has set the query's mode), so the count starts there, not at creation.
+ */
+function counted<Q extends Promise<unknown>>(query: Q, use: PoolUse): Q {
+  const then = query.then;
+  let started = false;
+  query.then = function (this: Q, ...args: Parameters<Q['then']>) {
+    if (!started) {
+      started = true;
+      use.inFlight++;
+      const done = () => void use.inFlight--;
+      then.call(this, done, done);
+    }
+    return then.apply(this, args);
+  } as Q['then'];
+  return query;
 }
 
 function startupParameters(timeouts: PostgresTimeouts): Record<string, string> {

@@ -25,7 +25,7 @@ describe('the log of a full flow', () => {
     const smtpUrl = new URL(rejecting.url);
     smtpUrl.username = 'mailer';
     smtpUrl.password = SMTP_PASSWORD;
-    failing = await startTestApp({ env: { ...ENV, SMTP_URL: smtpUrl.toString() }, db: t.db, mail: rejecting, logger: log.logger, clock: 'running' });
+    failing = await startTestApp({ env: { ...ENV, SMTP_URL: smtpUrl.toString() }, mail: rejecting, logger: log.logger, clock: 'running' });
   });
   afterAll(async () => {
     await failing?.close();
