@@ -48,7 +48,11 @@ async function main() {
   onShutdownSignal(logger, async () => {
     // /ready first, so the load balancer stops sending before the listener closes.
     app.ops.beginShutdown();
-    if (config.ops.shutdownDelaySeconds > 0) await new Promise((r) => setTimeout(r, config.ops.shutdownDelaySeconds * 1000));
+    if (config.ops.shutdownDelaySeconds > 0) {
+      logger.info(`not ready: the listener closes in ${config.ops.shutdownDelaySeconds} s (SHUTDOWN_DELAY_SECONDS)`);
+      await new Promise((r) => setTimeout(r, config.ops.shutdownDelaySeconds * 1000));
+      logger.info('closing the listener');
+    }
     await http.stop();
     cleanup.stop();
     await listening?.close();

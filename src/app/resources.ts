@@ -4,6 +4,7 @@ import { type ResolvedConfig, loadConfig } from './config.js';
 import { type Database, createDatabase } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
 import { loadOrCreateAuthSecret } from '../lib/auth-secret.js';
+import { DataDirInUseError } from '../lib/data-dir-lock.js';
 import { type Mailer, createLogMailer, createSmtpMailer } from '../mail/mailer.js';
 import { type Templates, createTemplates } from '../mail/templates/templates.js';
 
@@ -55,7 +56,9 @@ export async function openResources(env: Record<string, string | undefined>, rol
 
   const database = await createDatabase(
     config.database.kind === 'postgres' ? { ...config.database, timeouts: config.databaseTimeouts } : config.database,
-  );
+  ).catch((error: unknown) => {
+    throw error instanceof DataDirInUseError ? new StartupError(error.message) : error;
+  });
   try {
     await migrate(database);
   } catch (error) {

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
+import { lockDataDir } from '../lib/data-dir-lock.js';
 import * as schema from './schema.js';
 
 /** One drizzle type for both drivers: repositories never see which one they run on. */
@@ -50,17 +50,25 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   // timeout let pg_sleep(1) and a 20 s query finish), and it has no other connection to lock with.
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   let pglite: PGlite;
+  let unlock = () => {};
   if ('pglite' in options) {
     pglite = options.pglite;
   } else {
-    mkdirSync(options.dataDir, { recursive: true });
-    const { PGlite } = await import('@electric-sql/pglite');
-    pglite = new PGlite(`${options.dataDir}/pg`);
+    // PGlite takes no lock of its own: two processes on one directory would corrupt it.
+    unlock = lockDataDir(options.dataDir);
+    try {
+      const { PGlite } = await import('@electric-sql/pglite');
+      pglite = new PGlite(`${options.dataDir}/pg`);
+      await pglite.waitReady;
+    } catch (error) {
+      unlock();
+      throw error;
+    }
   }
   return {
     db: drizzlePglite(pglite, { schema }) as unknown as Db,
     kind: 'embedded',
-    close: () => pglite.close(),
+    close: () => pglite.close().finally(unlock),
   };
 }
 
