@@ -94,8 +94,15 @@ function openPostgres({ url, max = 10, timeouts = {} }: Extract<DatabaseOptions,
   // (measured by `npm run bench`: 2 → 1 round trip per statement).
   const unsafe = client.unsafe.bind(client);
   const use: PoolUse = { max, inFlight: 0 };
+  // postgres.js 3.4.9 can leave a query pending forever when the server closes connections while
+  // starting up or shutting down (porsager/postgres#1193, measured here: a restart left queries
+  // unanswered for good). PostgreSQL's own timeouts cannot end a query it never received, so a query
+  // not settled within twice the time connecting and running it may take is failed here, and the
+  // caller (a request, the mail worker, the readiness probe) goes on. Without a statement timeout
+  // (the migrations client) there is no such bound.
+  const answerBoundMs = timeouts.statementMs ? 2 * ((timeouts.connectSeconds ?? 30) * 1000 + timeouts.statementMs) + 5000 : 0;
   client.unsafe = ((query: string, args?: unknown[], options?: object) =>
-    counted(unsafe(query, args as never, { ...options, prepare: true }), use)) as typeof client.unsafe;
+    guarded(unsafe(query, args as never, { ...options, prepare: true }), use, answerBoundMs)) as typeof client.unsafe;
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   poolUse.set(db, use);
   return {
@@ -124,20 +131,36 @@ export function poolUseOf(db: Db): PoolUse | null {
 }
 
 /**
- * Counts a postgres.js query while it runs. A query is lazy: it is sent on its first `then` (which
- * drizzle calls once it has set the query's mode), so the count starts there, not at creation.
+ * Counts a postgres.js query while it runs, and fails it when no answer came within `boundMs`. A
+ * query is lazy: it is sent on its first `then` (which drizzle calls once it has set the query's
+ * mode), so both start there, not at creation.
  */
-function counted<Q extends Promise<unknown>>(query: Q, use: PoolUse): Q {
+function guarded<Q extends Promise<unknown> & { cancel(): unknown }>(query: Q, use: PoolUse, boundMs: number): Q {
   const then = query.then;
-  let started = false;
-  query.then = function (this: Q, ...args: Parameters<Q['then']>) {
-    if (!started) {
-      started = true;
+  let settled: Promise<unknown> | undefined;
+  query.then = function (this: Q, onFulfilled?: (value: any) => unknown, onRejected?: (reason: unknown) => unknown) {
+    settled ??= new Promise((resolve, reject) => {
       use.inFlight++;
-      const done = () => void use.inFlight--;
-      then.call(this, done, done);
-    }
-    return then.apply(this, args);
+      const timer = boundMs
+        ? setTimeout(() => {
+            reject(new Error(`PostgreSQL did not answer within ${boundMs} ms (connection lost while it was being opened?)`));
+            // Takes it out of the client's queue where it was still waiting.
+            Promise.resolve(query.cancel()).catch(() => {});
+          }, boundMs)
+        : undefined;
+      then.call(
+        this,
+        (value: unknown) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    }).finally(() => void use.inFlight--);
+    return settled.then(onFulfilled, onRejected);
   } as Q['then'];
   return query;
 }
