@@ -22,7 +22,7 @@ const LAYERS = [
   ['maintenance'],
   ['ops'],
   ['app'],
-  ['main.ts', 'worker.ts'],
+  ['main.ts', 'worker.ts', 'cli.ts'],
 ];
 const ALLOWED_UPWARD = new Set(['graphql/context.ts']);
 

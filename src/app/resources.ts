@@ -24,6 +24,15 @@ export class StartupError extends Error {
   }
 }
 
+/** The configured database, with the request timeouts (PostgreSQL); not migrated. */
+export function openDatabase(config: Pick<ResolvedConfig, 'database' | 'databaseTimeouts'>): Promise<Database> {
+  return createDatabase(config.database.kind === 'postgres' ? { ...config.database, timeouts: config.databaseTimeouts } : config.database).catch(
+    (error: unknown) => {
+      throw error instanceof DataDirInUseError ? new StartupError(error.message) : error;
+    },
+  );
+}
+
 /**
  * What the server (main.ts) and the stand-alone mail worker (worker.ts) both need before
  * they start: the configuration, the logger, AUTH_SECRET, the templates, the migrated database and
@@ -54,11 +63,7 @@ export async function openResources(env: Record<string, string | undefined>, rol
     if (kept.created) logger.info(`Generated AUTH_SECRET, kept in ${config.database.dataDir}/auth-secret`);
   }
 
-  const database = await createDatabase(
-    config.database.kind === 'postgres' ? { ...config.database, timeouts: config.databaseTimeouts } : config.database,
-  ).catch((error: unknown) => {
-    throw error instanceof DataDirInUseError ? new StartupError(error.message) : error;
-  });
+  const database = await openDatabase(config);
   try {
     await migrate(database);
   } catch (error) {
