@@ -50,6 +50,11 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  DATABASE_PREPARE: onOff.default('on'),
+  DATABASE_LISTEN_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|off$)/, 'must be a postgres:// or postgresql:// URL, or off')
+    .optional(),
   DATABASE_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(5000),
   DATABASE_LOCK_TIMEOUT_MS: int(0, 3_600_000).default(2000),
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(0, 3_600_000).default(10_000),
@@ -114,7 +119,8 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   port: number;
   host: string;
-  database: { kind: 'postgres'; url: string } | { kind: 'embedded'; dataDir: string };
+  /** `prepare` and `sessionUrl` (LISTEN, the migration lock): see DatabaseOptions. */
+  database: { kind: 'postgres'; url: string; prepare: boolean; sessionUrl: string | false } | { kind: 'embedded'; dataDir: string };
   /** PostgreSQL only (PGlite does not enforce them). */
   databaseTimeouts: Required<PostgresTimeouts>;
   /** Undefined only in embedded mode, where main.ts generates and keeps one in DATA_DIR. */
@@ -198,7 +204,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     port: e.PORT,
     host: e.HOST,
-    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'embedded', dataDir: e.DATA_DIR },
+    database: e.DATABASE_URL
+      ? {
+          kind: 'postgres',
+          url: e.DATABASE_URL,
+          prepare: e.DATABASE_PREPARE === 'on',
+          sessionUrl: e.DATABASE_LISTEN_URL === 'off' ? false : (e.DATABASE_LISTEN_URL ?? e.DATABASE_URL),
+        }
+      : { kind: 'embedded', dataDir: e.DATA_DIR },
     databaseTimeouts: {
       statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
       lockMs: e.DATABASE_LOCK_TIMEOUT_MS,

@@ -11,8 +11,14 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface Database {
   db: Db;
   kind: 'postgres' | 'embedded';
-  /** The postgres.js client (PostgreSQL only): LISTEN/NOTIFY for the mail worker. */
+  /** The postgres.js client (PostgreSQL only). */
   sql?: postgres.Sql;
+  /**
+   * PostgreSQL: LISTEN on `channel`, calling `onNotify` for each notification and after each reconnect
+   * (postgres.js listens again by itself); on the direct connection when a pooler sits in front of the
+   * pool. Null when configured off (DATABASE_LISTEN_URL=off): the caller polls.
+   */
+  listen?(channel: string, onNotify: () => void): Promise<{ close(): Promise<void> } | null>;
   /**
    * PostgreSQL only: a second, small client on the same database with only the connect timeout, for
    * migrations, which may run long and wait for another instance's (close it after use).
@@ -36,7 +42,22 @@ export interface PostgresTimeouts {
 }
 
 export type DatabaseOptions =
-  | { kind: 'postgres'; url: string; max?: number; timeouts?: PostgresTimeouts }
+  | {
+      kind: 'postgres';
+      url: string;
+      max?: number;
+      timeouts?: PostgresTimeouts;
+      /**
+       * Prepare each statement once per connection (default). Off behind a pooler in transaction mode
+       * (PgBouncer), where consecutive statements may run on different server connections.
+       */
+      prepare?: boolean;
+      /**
+       * Where sessions work (LISTEN, the migration lock): a direct connection when `url` goes through
+       * such a pooler; `false`: no LISTEN (the mail worker polls). Default: `url`.
+       */
+      sessionUrl?: string | false;
+    }
   | { kind: 'embedded'; dataDir: string }
   | { kind: 'embedded'; pglite: PGlite };
 
@@ -72,7 +93,8 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   };
 }
 
-function openPostgres({ url, max = 10, timeouts = {} }: Extract<DatabaseOptions, { kind: 'postgres' }>): Database {
+function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>): Database {
+  const { url, max = 10, timeouts = {}, prepare = true, sessionUrl = url } = options;
   const client = postgres(url, {
     max,
     onnotice: () => {},
@@ -102,7 +124,7 @@ function openPostgres({ url, max = 10, timeouts = {} }: Extract<DatabaseOptions,
   // (the migrations client) there is no such bound.
   const answerBoundMs = timeouts.statementMs ? 2 * ((timeouts.connectSeconds ?? 30) * 1000 + timeouts.statementMs) + 5000 : 0;
   client.unsafe = ((query: string, args?: unknown[], options?: object) =>
-    guarded(unsafe(query, args as never, { ...options, prepare: true }), use, answerBoundMs)) as typeof client.unsafe;
+    guarded(unsafe(query, args as never, { ...options, prepare }), use, answerBoundMs)) as typeof client.unsafe;
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   poolUse.set(db, use);
   return {
@@ -110,7 +132,20 @@ function openPostgres({ url, max = 10, timeouts = {} }: Extract<DatabaseOptions,
     kind: 'postgres',
     sql: client,
     // Two connections: the migration lock is held on one while the migrator works on the other.
-    openForMigrations: () => openPostgres({ kind: 'postgres', url, max: 2, timeouts: { connectSeconds: timeouts.connectSeconds } }),
+    // A session-level lock needs a session: the direct connection when there is one.
+    openForMigrations: () =>
+      openPostgres({ kind: 'postgres', url: sessionUrl || url, max: 2, prepare, timeouts: { connectSeconds: timeouts.connectSeconds } }),
+    async listen(channel, onNotify) {
+      if (sessionUrl === false) return null;
+      const own = sessionUrl === url ? client : postgres(sessionUrl, { max: 1, onnotice: () => {}, connect_timeout: timeouts.connectSeconds ?? 30 });
+      const { unlisten } = await own.listen(channel, onNotify, onNotify);
+      return {
+        async close() {
+          await unlisten();
+          if (own !== client) await own.end({ timeout: 5 });
+        },
+      };
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }

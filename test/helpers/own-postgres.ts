@@ -16,6 +16,17 @@ export const POSTGRES_BIN = (() => {
   return bin && existsSync(join(bin, 'initdb')) ? bin : null;
 })();
 
+/** A directory the `postgres` user owns when the tests run as root (its servers refuse to run as root). */
+export async function ownedByPostgres(dir: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const id = async (flag: string) => Number((await run('id', [flag, 'postgres'])).stdout.trim());
+  chownSync(dir, await id('-u'), await id('-g'));
+}
+
+/** The command line that runs `file` as `postgres` when the tests run as root. */
+export const asPostgres = (file: string, args: string[]): [string, string[]] =>
+  process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', file, ...args]] : [file, args];
+
 export interface OwnPostgres {
   url: string;
   port: number;
@@ -25,7 +36,7 @@ export interface OwnPostgres {
   destroy(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -40,10 +51,8 @@ async function freePort(): Promise<number> {
 export async function startOwnPostgres(): Promise<OwnPostgres> {
   if (!POSTGRES_BIN) throw new Error('no PostgreSQL server binaries in /usr/lib/postgresql');
   const dir = mkdtempSync(join(tmpdir(), 'otpql-own-pg-'));
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) chownSync(dir, Number((await run('id', ['-u', 'postgres'])).stdout.trim()), Number((await run('id', ['-g', 'postgres'])).stdout.trim()));
-  const exec = (tool: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(POSTGRES_BIN!, tool), ...args]) : run(join(POSTGRES_BIN!, tool), args);
+  await ownedByPostgres(dir);
+  const exec = (tool: string, args: string[]) => run(...asPostgres(join(POSTGRES_BIN!, tool), args));
   const port = await freePort();
   const data = join(dir, 'data');
   await exec('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
