@@ -113,6 +113,9 @@ const envSchema = z.object({
   ...opsEnv,
 });
 
+/** Every variable the service reads (the .env.example test checks that each is listed there). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape);
+
 export type Env = z.infer<typeof envSchema>;
 
 
