@@ -21,6 +21,9 @@ export async function migrate(database: Database): Promise<void> {
     await migratePglite(database.db as never, { migrationsFolder });
     return;
   }
+  // Nothing to apply (the usual start of one more instance): no lock taken. That also keeps a
+  // session lock away from a transaction-mode pooler when the migrations were applied beforehand.
+  if (await migrationsApplied(database.db).catch(() => false)) return;
   // Not on the request pool: its statement and lock timeouts would cut a long migration short, and
   // a second instance's wait for the first one's lock.
   const own = database.openForMigrations!();
