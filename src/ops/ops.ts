@@ -13,7 +13,12 @@ import { createReadiness } from './readiness.js';
 import { useRequestLog } from './request-log.js';
 
 export interface OpsDeps {
-  config: { trustProxy: TrustProxy | null; ops: OpsConfig };
+  config: {
+    trustProxy: TrustProxy | null;
+    ops: OpsConfig;
+    database: { kind: 'postgres' | 'embedded' };
+    databaseTimeouts: { connectSeconds: number };
+  };
   db: Db;
   mailCounters: MailCounters;
   clock: Clock;
@@ -30,7 +35,14 @@ const json = (status: number, body: unknown) =>
  * port of its own (METRICS=<port>, see metrics-server.ts).
  */
 export function createOps({ config, db, mailCounters, clock, logger, graphqlEndpoint }: OpsDeps) {
-  const readiness = createReadiness({ check: () => migrationsApplied(db), logger: logger.child({ component: 'readiness' }) });
+  const readiness = createReadiness({
+    check: () => migrationsApplied(db),
+    logger: logger.child({ component: 'readiness' }),
+    // A probe waits in line with the requests (PGlite's one connection, a busy pool): an instance
+    // under load must not look down. PostgreSQL away answers at once (port closed) or within the
+    // connect timeout.
+    timeoutMs: config.database.kind === 'embedded' ? 5000 : config.databaseTimeouts.connectSeconds * 1000,
+  });
   const outbox = createOutboxRepository(db);
   const metrics =
     config.ops.metrics === 'off'

@@ -13,7 +13,7 @@ export interface ReadinessOptions {
   logger: Logger;
   /** How often the database is probed. */
   intervalMs?: number;
-  /** A probe slower than this counts as the database being away. */
+  /** A probe slower than this counts as the database being away (default 1 s). */
   timeoutMs?: number;
 }
 

@@ -28,7 +28,7 @@ describe('the server process and its signals', () => {
   });
 
   it(`SIGTERM: /ready answers 503 first while requests are still served, then ${CLIENTS} requests in flight finish and it exits 0`, async () => {
-    const server = spawnServer({ SHUTDOWN_DELAY_SECONDS: '4', SHUTDOWN_TIMEOUT_SECONDS: '5' });
+    const server = spawnServer({ SHUTDOWN_DELAY_SECONDS: '8', SHUTDOWN_TIMEOUT_SECONDS: '5' });
     servers.push(server);
     const url = await listeningUrl(server);
     const port = Number(new URL(url).port);
@@ -40,18 +40,18 @@ describe('the server process and its signals', () => {
     const signalled = Date.now();
     server.child.kill('SIGTERM');
     await server.waitFor(/SIGTERM: shutting down/);
-    // During the delay: not ready, and still serving new connections.
+    // During the delay: not ready, and still serving new connections (after it, a new connection
+    // would be refused).
     expect(await statusOf(port, READY)).toBe(503);
     expect(await statusOf(port, TYPENAME)).toBe(200);
-    expect(Date.now() - signalled).toBeLessThan(4000);
     await server.waitFor(/closing the listener/);
     load.markStop();
     const { code, ms } = await server.exited(signalled);
     const requests = await load.done;
     clearTimeout(abort);
-    console.info(`exit ${code} ${ms} ms after SIGTERM (4 s of them not ready and still serving), ${requests.length} requests`);
+    console.info(`exit ${code} ${ms} ms after SIGTERM (8 s of them not ready and still serving), ${requests.length} requests`);
     expect(code).toBe(0);
-    expect(ms).toBeGreaterThanOrEqual(4000);
+    expect(ms).toBeGreaterThanOrEqual(8000);
     expect(gracefulStopViolations(requests, CLIENTS)).toEqual([]);
   }, 120_000);
 
