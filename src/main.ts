@@ -6,6 +6,7 @@ import { systemClock } from './lib/clock.js';
 import { startCleanup } from './maintenance/cleanup.js';
 import { listenForQueuedMail } from './mail/mail-delivery.js';
 import { openResources } from './app/resources.js';
+import { startMetricsServer } from './ops/metrics-server.js';
 
 /** The only place that reads the environment: config → resources → app → listen; signals. */
 async function main() {
@@ -35,6 +36,11 @@ async function main() {
     logger,
   });
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${http.port}`;
+  const metricsServer =
+    typeof config.ops.metrics === 'number' ? await startMetricsServer({ ops: app.ops, port: config.ops.metrics, host: config.host, logger }) : undefined;
+  if (metricsServer) logger.info(`metrics on ${base.replace(/:\d+$/, `:${metricsServer.port}`)}/metrics`);
+  // Probing from the start: the first /ready answers at once.
+  await app.ops.readiness.start();
   logger.info(
     `otpql listening on ${base}/graphql (${database.kind} database)` +
       `${config.demoPage ? `, login page at ${base}/` : ''}${mailer.inbox ? `, mail at ${base}/dev/mail` : ''}`,
@@ -42,11 +48,20 @@ async function main() {
 
   // HTTP first: the requests in flight may still queue mail and use the database.
   onShutdownSignal(logger, async () => {
+    // /ready first, so the load balancer stops sending before the listener closes.
+    app.ops.beginShutdown();
+    if (config.ops.shutdownDelaySeconds > 0) {
+      logger.info(`not ready: the listener closes in ${config.ops.shutdownDelaySeconds} s (SHUTDOWN_DELAY_SECONDS)`);
+      await new Promise((r) => setTimeout(r, config.ops.shutdownDelaySeconds * 1000));
+      logger.info('closing the listener');
+    }
     await http.stop();
     cleanup.stop();
     await listening?.close();
     await app.mailWorker.stop();
     mailer.close();
+    await app.ops.close();
+    await metricsServer?.stop();
     await database.close();
   });
 }

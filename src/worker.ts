@@ -2,6 +2,8 @@ import { systemClock } from './lib/clock.js';
 import { exitOnStartupFailure, onShutdownSignal } from './app/process.js';
 import { openResources } from './app/resources.js';
 import { createMailDelivery, listenForQueuedMail } from './mail/mail-delivery.js';
+import { startMetricsServer } from './ops/metrics-server.js';
+import { createOps } from './ops/ops.js';
 
 /**
  * `npm run worker`: delivers queued mail without serving GraphQL, next to servers started with
@@ -9,7 +11,7 @@ import { createMailDelivery, listenForQueuedMail } from './mail/mail-delivery.js
  */
 async function main() {
   const { config, logger, database, mailer, templates } = await openResources(process.env, 'worker');
-  const { worker } = createMailDelivery({
+  const { worker, counters } = createMailDelivery({
     db: database.db,
     mailer,
     templates,
@@ -20,6 +22,11 @@ async function main() {
   });
   worker.start();
   const listening = await listenForQueuedMail(database, worker.wake);
+  // METRICS=<port>: the worker's own counters, the queue and /ready on a port of its own (it has no other listener).
+  const ops = createOps({ config, db: database.db, mailCounters: counters, clock: systemClock, logger, graphqlEndpoint: '/graphql' });
+  const metricsServer =
+    typeof config.ops.metrics === 'number' ? await startMetricsServer({ ops, port: config.ops.metrics, host: config.host, logger }) : undefined;
+  if (metricsServer) logger.info(`metrics on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${metricsServer.port}/metrics`);
   logger.info('otpql mail worker running');
 
   onShutdownSignal(logger, async () => {
@@ -27,6 +34,8 @@ async function main() {
     // Finishes the messages it holds and claims no more; anything still queued waits for another worker.
     await worker.stop();
     mailer.close();
+    await metricsServer?.stop();
+    await ops.close();
     await database.close();
   });
 }

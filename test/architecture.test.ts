@@ -21,8 +21,9 @@ const LAYERS = [
   ['sessions'],
   ['maintenance'],
   ['appwrite'],
+  ['ops'],
   ['app'],
-  ['main.ts', 'worker.ts'],
+  ['main.ts', 'worker.ts', 'cli.ts'],
 ];
 const ALLOWED_UPWARD = new Set(['graphql/context.ts']);
 

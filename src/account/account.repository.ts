@@ -1,4 +1,4 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { accountsTable } from '../db/schema.js';
 import { type Account, accountFromRow } from './account.model.js';
@@ -11,6 +11,21 @@ export function createAccountRepository(db: Db) {
         .update(accountsTable)
         .set({ accessedAt: now })
         .where(and(eq(accountsTable.id, accountId), lt(accountsTable.accessedAt, olderThan)));
+    },
+
+    /** The account with this id or this (normalized) email: an operator names it either way. */
+    async findByIdOrEmail(idOrEmail: string): Promise<Account | null> {
+      const [row] = await db
+        .select()
+        .from(accountsTable)
+        .where(or(eq(accountsTable.id, idOrEmail), eq(accountsTable.email, idOrEmail)))
+        .limit(1);
+      return row ? accountFromRow(row) : null;
+    },
+
+    async setStatus(accountId: string, status: Account['status'], now: Date): Promise<Account | null> {
+      const [row] = await db.update(accountsTable).set({ status, updatedAt: now }).where(eq(accountsTable.id, accountId)).returning();
+      return row ? accountFromRow(row) : null;
     },
 
     async updateName(accountId: string, name: string, now: Date): Promise<Account | null> {

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { RateLimitsConfig } from '../abuse/rate-limit.js';
 import type { PostgresTimeouts } from '../db/client.js';
 import { type CorsOrigins, DEVELOPMENT_ORIGINS, crossSiteOrigins, parseCorsOrigins } from '../http/cors.js';
-import { type TrustProxy, parseTrustProxy, parseTrustedAddress } from '../lib/client-ip.js';
+import { type TrustProxy, isAddressList, parseTrustProxy, parseTrustedAddress } from '../lib/client-ip.js';
 import { type UrlAllowlist, allowlistOf, parseUrlAllowlist } from '../login/magic-url.js';
+import { type OpsConfig, opsConfig, opsEnv } from '../ops/ops.config.js';
 import type { CookieOptions } from '../sessions/session-cookie.js';
 
 const SAME_SITE = { lax: 'Lax', strict: 'Strict', none: 'None' } as const;
@@ -22,7 +23,7 @@ const rate = z
 /** Proxy hops to trust (`1`), or the proxies' addresses and CIDR ranges (`10.0.0.1,192.168.0.0/16`). */
 const trustProxy = z
   .string()
-  .refine((v) => /^[0-9]{1,2}$/.test(v) || v.split(',').every((part) => parseTrustedAddress(part.trim()) !== null), {
+  .refine((v) => /^[0-9]{1,2}$/.test(v) || isAddressList(v), {
     message: 'must be a number of proxy hops or a comma-separated list of IP addresses and CIDR ranges',
   });
 
@@ -50,6 +51,11 @@ const envSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_PREPARE: onOff.default('on'),
+  DATABASE_LISTEN_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|off$)/, 'must be a postgres:// or postgresql:// URL, or off')
     .optional(),
   DATABASE_STATEMENT_TIMEOUT_MS: int(0, 3_600_000).default(5000),
   DATABASE_LOCK_TIMEOUT_MS: int(0, 3_600_000).default(2000),
@@ -107,7 +113,12 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: int(1024, 16 * 1024 * 1024).default(64 * 1024),
   SHUTDOWN_TIMEOUT_SECONDS: int(1, 600).default(10),
   NODE_ENV: z.string().default('development'),
+  // Metrics, health and shutdown (src/ops/).
+  ...opsEnv,
 });
+
+/** Every variable the service reads (the .env.example test checks that each is listed there). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape);
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -115,7 +126,8 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   port: number;
   host: string;
-  database: { kind: 'postgres'; url: string } | { kind: 'embedded'; dataDir: string };
+  /** `prepare` and `sessionUrl` (LISTEN, the migration lock): see DatabaseOptions. */
+  database: { kind: 'postgres'; url: string; prepare: boolean; sessionUrl: string | false } | { kind: 'embedded'; dataDir: string };
   /** PostgreSQL only (PGlite does not enforce them). */
   databaseTimeouts: Required<PostgresTimeouts>;
   /** Undefined only in embedded mode, where main.ts generates and keeps one in DATA_DIR. */
@@ -165,6 +177,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** How long a stop waits for requests in flight before it destroys their connections. */
   shutdownTimeoutSeconds: number;
+  /** Metrics and readiness. */
+  ops: OpsConfig;
 }
 
 /** The configuration once AUTH_SECRET is known (embedded mode may have generated it). */
@@ -221,7 +235,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     port: e.PORT,
     host: e.HOST,
-    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'embedded', dataDir: e.DATA_DIR },
+    database: e.DATABASE_URL
+      ? {
+          kind: 'postgres',
+          url: e.DATABASE_URL,
+          prepare: e.DATABASE_PREPARE === 'on',
+          sessionUrl: e.DATABASE_LISTEN_URL === 'off' ? false : (e.DATABASE_LISTEN_URL ?? e.DATABASE_URL),
+        }
+      : { kind: 'embedded', dataDir: e.DATA_DIR },
     databaseTimeouts: {
       statementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
       lockMs: e.DATABASE_LOCK_TIMEOUT_MS,
@@ -275,6 +296,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY ? parseTrustProxy(e.TRUST_PROXY) : null,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
+    ops: opsConfig(e),
     production,
     // Unset: no cross-origin access in production; any port of this machine in development.
     corsOrigins,

@@ -29,6 +29,7 @@ import { credentialOf } from '../sessions/credential.js';
 import { sessionCookie } from '../sessions/session-cookie.js';
 import { createSessionRepository } from '../sessions/session.repository.js';
 import { createSessionService } from '../sessions/session.service.js';
+import { createOps } from '../ops/ops.js';
 import type { ResolvedConfig } from './config.js';
 import { useDevInbox } from './dev-mail.js';
 import { GRAPHIQL_DOCUMENT, GRAPHIQL_VARIABLES } from './graphiql.js';
@@ -76,6 +77,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
   const sessions = createSessionService({ sessions: createSessionRepository(db), login, account, rateLimits, clock, config });
   const services = { login, sessions, account };
   const cookie = config.session.cookie;
+  const ops = createOps({ config, db, mailCounters, clock, logger, graphqlEndpoint: '/graphql' });
 
   const yoga = createYoga<{ req?: IncomingMessage }, RequestContext>({
     schema,
@@ -121,6 +123,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
       // "simple" content type (form, multipart, text/plain) needs the x-graphql-yoga-csrf header.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       useQueuedCookies(),
+      ops.plugin,
       // Last: it sees the headers the others set (no compression of a response that sets a cookie).
       useCompression(),
     ],
@@ -138,7 +141,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
     },
   });
 
-  return { yoga, services, mailWorker, mailCounters, rateLimits };
+  return { yoga, services, mailWorker, mailCounters, rateLimits, ops };
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -4,6 +4,7 @@ import { type ResolvedConfig, loadConfig } from './config.js';
 import { type Database, createDatabase } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
 import { loadOrCreateAuthSecret } from '../lib/auth-secret.js';
+import { DataDirInUseError } from '../lib/data-dir-lock.js';
 import { type Mailer, createLogMailer, createSmtpMailer } from '../mail/mailer.js';
 import { type Templates, createTemplates } from '../mail/templates/templates.js';
 
@@ -21,6 +22,15 @@ export class StartupError extends Error {
     super(message);
     this.name = 'StartupError';
   }
+}
+
+/** The configured database, with the request timeouts (PostgreSQL); not migrated. */
+export function openDatabase(config: Pick<ResolvedConfig, 'database' | 'databaseTimeouts'>): Promise<Database> {
+  return createDatabase(config.database.kind === 'postgres' ? { ...config.database, timeouts: config.databaseTimeouts } : config.database).catch(
+    (error: unknown) => {
+      throw error instanceof DataDirInUseError ? new StartupError(error.message) : error;
+    },
+  );
 }
 
 /**
@@ -54,9 +64,7 @@ export async function openResources(env: Record<string, string | undefined>, rol
     if (kept.created) logger.info(`Generated AUTH_SECRET, kept in ${config.database.dataDir}/auth-secret`);
   }
 
-  const database = await createDatabase(
-    config.database.kind === 'postgres' ? { ...config.database, timeouts: config.databaseTimeouts } : config.database,
-  );
+  const database = await openDatabase(config);
   try {
     await migrate(database);
   } catch (error) {

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
+import { lockDataDir } from '../lib/data-dir-lock.js';
 import * as schema from './schema.js';
 
 /** One drizzle type for both drivers: repositories never see which one they run on. */
@@ -11,8 +11,14 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface Database {
   db: Db;
   kind: 'postgres' | 'embedded';
-  /** The postgres.js client (PostgreSQL only): LISTEN/NOTIFY for the mail worker. */
+  /** The postgres.js client (PostgreSQL only). */
   sql?: postgres.Sql;
+  /**
+   * PostgreSQL: LISTEN on `channel`, calling `onNotify` for each notification and after each reconnect
+   * (postgres.js listens again by itself); on the direct connection when a pooler sits in front of the
+   * pool. Null when configured off (DATABASE_LISTEN_URL=off): the caller polls.
+   */
+  listen?(channel: string, onNotify: () => void): Promise<{ close(): Promise<void> } | null>;
   /**
    * PostgreSQL only: a second, small client on the same database with only the connect timeout, for
    * migrations, which may run long and wait for another instance's (close it after use).
@@ -36,7 +42,22 @@ export interface PostgresTimeouts {
 }
 
 export type DatabaseOptions =
-  | { kind: 'postgres'; url: string; max?: number; timeouts?: PostgresTimeouts }
+  | {
+      kind: 'postgres';
+      url: string;
+      max?: number;
+      timeouts?: PostgresTimeouts;
+      /**
+       * Prepare each statement once per connection (default). Off behind a pooler in transaction mode
+       * (PgBouncer), where consecutive statements may run on different server connections.
+       */
+      prepare?: boolean;
+      /**
+       * Where sessions work (LISTEN, the migration lock): a direct connection when `url` goes through
+       * such a pooler; `false`: no LISTEN (the mail worker polls). Default: `url`.
+       */
+      sessionUrl?: string | false;
+    }
   | { kind: 'embedded'; dataDir: string }
   | { kind: 'embedded'; pglite: PGlite };
 
@@ -50,21 +71,30 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   // timeout let pg_sleep(1) and a 20 s query finish), and it has no other connection to lock with.
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   let pglite: PGlite;
+  let unlock = () => {};
   if ('pglite' in options) {
     pglite = options.pglite;
   } else {
-    mkdirSync(options.dataDir, { recursive: true });
-    const { PGlite } = await import('@electric-sql/pglite');
-    pglite = new PGlite(`${options.dataDir}/pg`);
+    // PGlite takes no lock of its own: two processes on one directory would corrupt it.
+    unlock = lockDataDir(options.dataDir);
+    try {
+      const { PGlite } = await import('@electric-sql/pglite');
+      pglite = new PGlite(`${options.dataDir}/pg`);
+      await pglite.waitReady;
+    } catch (error) {
+      unlock();
+      throw error;
+    }
   }
   return {
     db: drizzlePglite(pglite, { schema }) as unknown as Db,
     kind: 'embedded',
-    close: () => pglite.close(),
+    close: () => pglite.close().finally(unlock),
   };
 }
 
-function openPostgres({ url, max = 10, timeouts = {} }: Extract<DatabaseOptions, { kind: 'postgres' }>): Database {
+function openPostgres(options: Extract<DatabaseOptions, { kind: 'postgres' }>): Database {
+  const { url, max = 10, timeouts = {}, prepare = true, sessionUrl = url } = options;
   const client = postgres(url, {
     max,
     onnotice: () => {},
@@ -85,16 +115,89 @@ function openPostgres({ url, max = 10, timeouts = {} }: Extract<DatabaseOptions,
   // are few and fixed, so each is prepared once per connection and then costs one round trip
   // (measured by `npm run bench`: 2 → 1 round trip per statement).
   const unsafe = client.unsafe.bind(client);
+  const use: PoolUse = { max, inFlight: 0 };
+  // postgres.js 3.4.9 can leave a query pending forever when the server closes connections while
+  // starting up or shutting down (porsager/postgres#1193, measured here: a restart left queries
+  // unanswered for good). PostgreSQL's own timeouts cannot end a query it never received, so a query
+  // not settled within twice the time connecting and running it may take is failed here, and the
+  // caller (a request, the mail worker, the readiness probe) goes on. Without a statement timeout
+  // (the migrations client) there is no such bound.
+  const answerBoundMs = timeouts.statementMs ? 2 * ((timeouts.connectSeconds ?? 30) * 1000 + timeouts.statementMs) + 5000 : 0;
   client.unsafe = ((query: string, args?: unknown[], options?: object) =>
-    unsafe(query, args as never, { ...options, prepare: true })) as typeof client.unsafe;
+    guarded(unsafe(query, args as never, { ...options, prepare }), use, answerBoundMs)) as typeof client.unsafe;
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  poolUse.set(db, use);
   return {
-    db: drizzlePostgres(client, { schema }) as unknown as Db,
+    db,
     kind: 'postgres',
     sql: client,
     // Two connections: the migration lock is held on one while the migrator works on the other.
-    openForMigrations: () => openPostgres({ kind: 'postgres', url, max: 2, timeouts: { connectSeconds: timeouts.connectSeconds } }),
+    // A session-level lock needs a session: the direct connection when there is one.
+    openForMigrations: () =>
+      openPostgres({ kind: 'postgres', url: sessionUrl || url, max: 2, prepare, timeouts: { connectSeconds: timeouts.connectSeconds } }),
+    async listen(channel, onNotify) {
+      if (sessionUrl === false) return null;
+      const own = sessionUrl === url ? client : postgres(sessionUrl, { max: 1, onnotice: () => {}, connect_timeout: timeouts.connectSeconds ?? 30 });
+      const { unlisten } = await own.listen(channel, onNotify, onNotify);
+      return {
+        async close() {
+          await unlisten();
+          if (own !== client) await own.end({ timeout: 5 });
+        },
+      };
+    },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/** How busy a PostgreSQL pool is, for the metrics. */
+export interface PoolUse {
+  /** Connections it may open. */
+  max: number;
+  /** Statements sent or waiting for a connection: above `max`, the rest wait in the client's queue. */
+  inFlight: number;
+}
+
+const poolUse = new WeakMap<Db, PoolUse>();
+
+/** The pool's use (PostgreSQL), or null (PGlite: one connection, no pool). */
+export function poolUseOf(db: Db): PoolUse | null {
+  return poolUse.get(db) ?? null;
+}
+
+/**
+ * Counts a postgres.js query while it runs, and fails it when no answer came within `boundMs`. A
+ * query is lazy: it is sent on its first `then` (which drizzle calls once it has set the query's
+ * mode), so both start there, not at creation.
+ */
+function guarded<Q extends Promise<unknown> & { cancel(): unknown }>(query: Q, use: PoolUse, boundMs: number): Q {
+  const then = query.then;
+  let settled: Promise<unknown> | undefined;
+  query.then = function (this: Q, onFulfilled?: (value: any) => unknown, onRejected?: (reason: unknown) => unknown) {
+    settled ??= new Promise((resolve, reject) => {
+      use.inFlight++;
+      const timer = boundMs
+        ? setTimeout(() => {
+            reject(new Error(`PostgreSQL did not answer within ${boundMs} ms (connection lost while it was being opened?)`));
+            // Takes it out of the client's queue where it was still waiting.
+            Promise.resolve(query.cancel()).catch(() => {});
+          }, boundMs)
+        : undefined;
+      then.call(
+        this,
+        (value: unknown) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    }).finally(() => void use.inFlight--);
+    return settled.then(onFulfilled, onRejected);
+  } as Q['then'];
+  return query;
 }
 
 function startupParameters(timeouts: PostgresTimeouts): Record<string, string> {

@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import type { Database } from './client.js';
+import { z } from 'zod';
+import type { Database, Db } from './client.js';
+import { parseRow } from './rows.js';
 
 export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
@@ -17,6 +21,9 @@ export async function migrate(database: Database): Promise<void> {
     await migratePglite(database.db as never, { migrationsFolder });
     return;
   }
+  // Nothing to apply (the usual start of one more instance): no lock taken. That also keeps a
+  // session lock away from a transaction-mode pooler when the migrations were applied beforehand.
+  if (await migrationsApplied(database.db).catch(() => false)) return;
   // Not on the request pool: its statement and lock timeouts would cut a long migration short, and
   // a second instance's wait for the first one's lock.
   const own = database.openForMigrations!();
@@ -34,4 +41,22 @@ export async function migrate(database: Database): Promise<void> {
   } finally {
     await own.close();
   }
+}
+
+let newestMigration: number | undefined;
+
+/**
+ * Whether every migration of drizzle/ has been applied to `db`: drizzle records each applied one
+ * with its journal time, and applies those newer than the newest it recorded. One small query, for
+ * the readiness probe; fails when the database cannot be reached.
+ */
+export async function migrationsApplied(db: Db): Promise<boolean> {
+  newestMigration ??= Math.max(
+    ...(JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as { entries: { when: number }[] }).entries.map((e) => e.when),
+  );
+  const { last } = parseRow(
+    await db.execute(sql`select coalesce(max(created_at), 0)::float8 as last from drizzle.__drizzle_migrations`),
+    z.object({ last: z.coerce.number() }),
+  );
+  return last >= newestMigration;
 }

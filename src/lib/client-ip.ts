@@ -25,16 +25,24 @@ export function parseTrustedAddress(value: string): TrustedAddress | null {
   return prefix <= (version === 4 ? 32 : 128) ? { address, prefix, family } : null;
 }
 
-/** Parses a TRUST_PROXY value already checked by the config schema. */
-export function parseTrustProxy(value: string): TrustProxy {
-  if (/^[0-9]{1,2}$/.test(value)) return { kind: 'hops', hops: Number(value) };
+/** Whether every entry of a comma-separated list is an address or a CIDR range. */
+export const isAddressList = (value: string) => value.split(',').every((part) => parseTrustedAddress(part.trim()) !== null);
+
+/** A comma-separated list of addresses and CIDR ranges, already checked with isAddressList. */
+export function parseAddressList(value: string): BlockList {
   const list = new BlockList();
   for (const part of value.split(',')) {
     const parsed = parseTrustedAddress(part.trim())!;
     if (parsed.prefix === null) list.addAddress(parsed.address, parsed.family);
     else list.addSubnet(parsed.address, parsed.prefix, parsed.family);
   }
-  return { kind: 'addresses', list };
+  return list;
+}
+
+/** Parses a TRUST_PROXY value already checked by the config schema. */
+export function parseTrustProxy(value: string): TrustProxy {
+  if (/^[0-9]{1,2}$/.test(value)) return { kind: 'hops', hops: Number(value) };
+  return { kind: 'addresses', list: parseAddressList(value) };
 }
 
 /**
@@ -62,7 +70,8 @@ export function rateLimitSubject(ip: string | null): string {
   return `${new ipaddr.IPv6([...parts, 0, 0, 0, 0]).toString()}/64`;
 }
 
-function isTrusted(list: BlockList, address: string): boolean {
+/** Whether `address` (canonical, see canonicalIp) is in `list`. */
+export function isListed(list: BlockList, address: string): boolean {
   const version = isIP(address);
   return version !== 0 && list.check(address, version === 4 ? 'ipv4' : 'ipv6');
 }
@@ -78,6 +87,6 @@ export function clientIp(socketAddress: string | undefined, forwardedFor: string
   const chain = [...forwardedFor.split(',').flatMap((a) => canonicalIp(a) ?? []), socket];
   if (trust.kind === 'hops') return chain[Math.max(chain.length - 1 - trust.hops, 0)]!;
   let i = chain.length - 1;
-  while (i > 0 && isTrusted(trust.list, chain[i]!)) i--;
+  while (i > 0 && isListed(trust.list, chain[i]!)) i--;
   return chain[i]!;
 }

@@ -1,8 +1,9 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type LimitCounts, countedSql } from '../abuse/rate-limit.js';
 import type { Db } from '../db/client.js';
 import { parseRow } from '../db/rows.js';
+import { loginCodesTable } from '../db/schema.js';
 import { OUTBOX_CHANNEL } from '../mail/mail-delivery.js';
 
 export interface IssueInput {
@@ -152,6 +153,15 @@ export function createLoginRepository(db: Db) {
       );
       const { wait, code_id, code_hash, status, email } = row;
       return { wait, code: code_id && code_hash && status && email ? { id: code_id, codeHash: code_hash, status, email } : null };
+    },
+
+    /** When the account's live code (one that can still be guessed) expires, or null: never the code. */
+    async liveCodeExpiry(accountId: string, now: Date, maxAttempts: number): Promise<Date | null> {
+      const [row] = await db
+        .select({ expire: loginCodesTable.expire })
+        .from(loginCodesTable)
+        .where(and(eq(loginCodesTable.userId, accountId), gt(loginCodesTable.expire, now), lt(loginCodesTable.attempts, maxAttempts)));
+      return row?.expire ?? null;
     },
   };
 }

@@ -44,10 +44,9 @@ export function createMailDelivery({ db, mailer, templates, authSecret, clock, l
  * PostgreSQL: LISTEN on the outbox channel so a message queued by any process wakes this worker at
  * once (the notification is delivered at commit). postgres.js keeps a dedicated connection for it and
  * re-listens after a reconnect; we wake then too, for what was queued while the connection was down.
- * PGlite has no second connection: the worker relies on the in-process wake-up and its poll.
+ * PGlite has no second connection, and DATABASE_LISTEN_URL=off (a pooler, no direct connection) none
+ * for LISTEN: the worker relies on the in-process wake-up and its poll.
  */
 export async function listenForQueuedMail(database: Database, wake: () => void): Promise<{ close(): Promise<void> }> {
-  if (!database.sql) return { close: async () => {} };
-  const { unlisten } = await database.sql.listen(OUTBOX_CHANNEL, wake, wake);
-  return { close: () => unlisten() };
+  return (await database.listen?.(OUTBOX_CHANNEL, wake)) ?? { close: async () => {} };
 }

@@ -90,6 +90,18 @@ export function createOutboxRepository(db: Db) {
         .returning({ id: outboxTable.id });
       return deleted.length;
     },
+
+    /** Messages waiting to be sent (due or not), and the age in seconds of the oldest, for the metrics. */
+    async queueStats(now: Date): Promise<{ depth: number; oldestSeconds: number }> {
+      const [row] = await db
+        .select({
+          depth: sql<number>`count(*)::int`,
+          oldestSeconds: sql<number>`coalesce(extract(epoch from ${now.toISOString()}::timestamptz - min(${outboxTable.createdAt})), 0)::float8`,
+        })
+        .from(outboxTable)
+        .where(eq(outboxTable.status, 'queued'));
+      return { depth: Number(row?.depth ?? 0), oldestSeconds: Math.max(0, Number(row?.oldestSeconds ?? 0)) };
+    },
   };
 }
 

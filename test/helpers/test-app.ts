@@ -132,6 +132,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     gql,
     async close() {
       await http.stop();
+      await app.ops.close();
       await listening?.close();
       await app.mailWorker.stop();
       mailer.close();
