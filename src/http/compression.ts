@@ -39,8 +39,11 @@ export function useCompression(): Plugin {
       const headers = new fetchAPI.Headers(response.headers);
       headers.set('content-encoding', 'gzip');
       headers.delete('content-length');
+      // A response built with the global Response (e.g. /metrics, which also serves a port of its own)
+      // has Node's stream, which pipes only through Node's compressor; Yoga's own has the ponyfill's.
+      const Compression = response.body instanceof globalThis.ReadableStream ? globalThis.CompressionStream : fetchAPI.CompressionStream;
       setResponse(
-        new fetchAPI.Response(response.body.pipeThrough(new fetchAPI.CompressionStream('gzip')), {
+        new fetchAPI.Response(response.body.pipeThrough(new Compression('gzip')), {
           status: response.status,
           statusText: response.statusText,
           headers,
