@@ -382,7 +382,7 @@ async function main() {
   writeFileSync(
     `${base}.json`,
     JSON.stringify(
-      { db: dbKind, connections, wrkThreads, durationS, warmupS, cores, node: process.version, generator: wrk.version, serverFlags, rows, verification, profile },
+      { db: dbKind, connections, wrkThreads, durationS, warmupS, cores, node: process.version, generator: wrk.version, serverFlags, rows, verification, windows, profile },
       null,
       2,
     ),
