@@ -2,37 +2,51 @@
  * `npm run bench`: otpql under load, against a floor measured in the same run (see README, Performance).
  *
  *   --db postgres|embedded   database of the server under test (default postgres)
- *   --connections 64         concurrent connections of the load generator
+ *   --connections 64         concurrent connections of the load generator (wrk)
+ *   --threads 1              wrk's threads (its event loops); one is plenty for 64 connections
+ *   --max-rate 8000          requests per second the generated floor/send data is sized for
  *   --duration 10            seconds measured per scenario (after --warmup seconds, not measured)
  *   --scenarios send,login,account,send-ratelimited
  *   --profile                run the server under `node --cpu-prof` and print the top entries
  *   --tsx                    run the server from source through tsx (default: `npm run build`, then
  *                            `node dist/main.js`, as in production)
- *   --semi-space 4           V8 young-generation size in MB for the compiled server (start:prod's)
+ *   --semi-space N           V8 young-generation size in MB for the compiled server (default: the
+ *                            flags of `npm run start:prod`, read from package.json)
  *   --server-dir DIR         run the server from another checkout (e.g. a `git archive` of a commit
  *                            with node_modules linked), to compare versions with the same benchmark
  *
- * Processes: this one (load generator, bookkeeping), the server, the floor server, the SMTP sink.
+ * Processes: this one (bookkeeping, preparation, the SQL census: idle during a measured window), the
+ * load generator (wrk with bench/wrk.lua, requests built before its window), the server, the floor
+ * server (plain node), the SMTP sink.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { type Workload, runLoad } from './lib/load.js';
 import { type Census, startCensus } from './lib/pg-census.js';
 import { type Child, cpuMs, freePort, peakRssMb, readyLine, resetPeakRss, startNode, waitForGraphql } from './lib/processes.js';
 import { type Window, printProfile, summarizeProfile } from './lib/profile.js';
-import { type ScenarioRow, printTable, sqlPerRequest } from './lib/report.js';
-import { type Ledger, accountWorkload, floorWorkload, loginWorkload, newLedger, sendOne, sendWorkload } from './lib/workloads.js';
+import { type ScenarioRow, printTable, sqlPerRequest, tableMarkdown } from './lib/report.js';
+import { type Ledger, type Workload, accountWorkload, loginWorkload, newLedger, runId, sendOne, sendWorkload } from './lib/workloads.js';
 import { countRows, verify } from './lib/verify.js';
+import { type WrkOptions, type WrkResult, checkWrk, runWrk } from './lib/wrk.js';
+
+const wrkCheck = checkWrk();
+if (!wrkCheck.ok) {
+  console.error(wrkCheck.message);
+  process.exit(2);
+}
+const wrk = wrkCheck;
 
 const { values: args } = parseArgs({
   options: {
     db: { type: 'string', default: 'postgres' },
     connections: { type: 'string', default: '64' },
+    threads: { type: 'string', default: '1' },
+    'max-rate': { type: 'string', default: '8000' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
     scenarios: { type: 'string', default: 'send,login,account,send-ratelimited' },
@@ -40,11 +54,14 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'server-dir': { type: 'string' },
     tsx: { type: 'boolean', default: false },
-    'semi-space': { type: 'string', default: '4' },
+    'semi-space': { type: 'string' },
   },
 });
 const dbKind = args.db === 'embedded' ? 'embedded' : 'postgres';
 const connections = Math.min(1024, Math.max(1, Number(args.connections)));
+const wrkThreads = Math.min(connections, Math.max(1, Number(args.threads)));
+const maxRate = Math.max(100, Number(args['max-rate']));
+const cores = availableParallelism();
 const durationS = Math.min(600, Math.max(1, Number(args.duration)));
 const warmupS = Math.min(60, Math.max(0, Number(args.warmup)));
 const censusRequests = Math.min(1000, Math.max(1, Number(args['census-requests'])));
@@ -53,6 +70,7 @@ const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 const authSecret = randomBytes(32).toString('base64');
 const resultsDir = new URL('./results/', import.meta.url).pathname;
 const profileDir = join(resultsDir, `profile-${Date.now()}`);
+const workDir = mkdtempSync(join(tmpdir(), 'otpql-wrk-'));
 
 const benchDb = `otpql_bench_${randomBytes(4).toString('hex')}`;
 const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
@@ -63,6 +81,16 @@ const benchUrl = (() => {
 })();
 // The server runs compiled, as in production: tsx's loader alone costs ~50 MB of memory.
 const serverScript = args.tsx ? 'src/main.ts' : 'dist/main.js';
+
+/** The node flags of `npm run start:prod` (`node <flags> dist/main.js`), from the server's package.json. */
+function startProdFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(args['server-dir'] ?? '.', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = (pkg.scripts['start:prod'] ?? '').trim().split(/\s+/);
+  const flags = words.slice(words.indexOf('node') + 1, words.findIndex((w) => w.endsWith('.js')));
+  if (args['semi-space'] === undefined) return flags;
+  return [...flags.filter((f) => !f.startsWith('--max-semi-space-size')), `--max-semi-space-size=${Number(args['semi-space'])}`];
+}
+const serverFlags = args.tsx ? [] : startProdFlags();
 if (!args.tsx) execFileSync('npm', ['run', '-s', 'build'], { cwd: args['server-dir'], stdio: 'inherit' });
 const children: Child[] = [];
 let census: Census | undefined;
@@ -70,6 +98,8 @@ let dataDir: string | undefined;
 const ledger = newLedger();
 const windows: Array<Window & { name: string }> = [];
 let limitedPid: number | undefined;
+let sink: Child | undefined;
+let wrkRuns = 0;
 
 async function startOtpql(name: string, env: Record<string, string>, profile = false) {
   const port = await freePort();
@@ -77,8 +107,8 @@ async function startOtpql(name: string, env: Record<string, string>, profile = f
     name,
     serverScript,
     { PORT: String(port), HOST: '127.0.0.1', AUTH_SECRET: authSecret, LOG_LEVEL: 'warn', RATE_LIMIT: 'off', ...env },
-    // The flags of `npm run start:prod`: a 4 MB young generation keeps peak RSS near 200 MB under load.
-    [...(args.tsx ? [] : [`--max-semi-space-size=${Number(args['semi-space'])}`]), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    // The flags of `npm run start:prod`, as in production.
+    [...serverFlags, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     args['server-dir'],
   );
   children.push(child);
@@ -87,48 +117,123 @@ async function startOtpql(name: string, env: Record<string, string>, profile = f
   return { child, url };
 }
 
-/** CPU time of the PostgreSQL backends connected to the bench database. */
-async function postgresCpuMs(): Promise<number> {
+/** The PostgreSQL backends connected to the bench database (their CPU is read around a window). */
+async function postgresPids(): Promise<number[]> {
   const rows = await admin<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = ${benchDb}`;
-  return rows.reduce((sum, r) => sum + cpuMs(r.pid), 0);
+  return rows.map((r) => r.pid);
+}
+
+/** One wrk run of a scenario: what it needs prepared, and what its answers add to the ledger. */
+type Load = (phase: 'warm-up' | 'measured' | 'prepare', durationS: number, window?: WrkOptions['window']) => Promise<WrkResult>;
+
+const wrkRun = (url: string, scenario: WrkOptions['scenario'], durationS: number, extra: Partial<WrkOptions>) =>
+  runWrk({ url, scenario, prefix: `b${runId}r${++wrkRuns}`, connections, threads: wrkThreads, durationS, workDir, ...extra });
+
+/** Generated ids, sized for `maxRate` over the run: the floor's mutation with a fresh id each. */
+const floorLoad = (url: string): Load => async (_phase, durationS, window) => {
+  const result = await wrkRun(url, 'floor', durationS, { count: Math.ceil((maxRate * durationS) / wrkThreads), window });
+  ledger.requested.floor += result.sent;
+  ledger.floorHits += result.ok;
+  return result;
+};
+
+/** createEmailToken for a new email each request (`<requestId>@example.com`); the answers' userIds are kept. */
+const sendLoad = (url: string): Load => async (_phase, durationS, window) => {
+  const result = await wrkRun(url, 'send', durationS, { count: Math.ceil((maxRate * durationS) / wrkThreads), window });
+  ledger.requested.send += result.sent;
+  for (const line of result.records) {
+    const [requestId, userId] = line.split(' ');
+    ledger.tokens.set(`${requestId}@example.com`, userId!);
+  }
+  return result;
+};
+
+/** createSession with unused (userId, code) pairs; a warm-up uses a share, the measured run the rest. */
+const loginLoad = (url: string, floorRps: () => number): Load => async (phase, durationS, window) => {
+  const take = phase === 'measured' ? ledger.pairs.length : Math.ceil(Math.max(floorRps(), 500) * durationS * 0.8);
+  const pairs = ledger.pairs.splice(0, take);
+  const result = await wrkRun(url, 'login', durationS, { data: pairs.map((p) => `${p.userId} ${p.code}`), window });
+  ledger.requested.login += result.sent;
+  ledger.sessionsCreated += result.ok;
+  for (const line of result.records) {
+    const [userId, secret] = line.split(' ');
+    ledger.sessions.push({ userId: userId!, secret: secret! });
+  }
+  return result;
+};
+
+/** The account query with the bearer credential of the sessions the login runs created, round robin. */
+const accountLoad = (url: string): Load => async (_phase, durationS, window) =>
+  wrkRun(url, 'account', durationS, { data: ledger.sessions.map((s) => `${s.userId} ${s.secret}`), window });
+
+/** CPU time (ms) of the processes that share the machine during a window. */
+function cpuSnapshot(pids: { generator: number; server: number; postgres: number[] }) {
+  return {
+    atMs: performance.now(),
+    atUs: Number(process.hrtime.bigint() / 1000n),
+    generator: cpuMs(pids.generator),
+    server: cpuMs(pids.server),
+    postgres: pids.postgres.reduce((sum, pid) => sum + cpuMs(pid), 0),
+    sink: sink ? cpuMs(sink.pid) : 0,
+    bench: process.cpuUsage(),
+  };
 }
 
 /** Warm-up, then the measured window with CPU and memory read around it. */
-async function measure<T>(scenario: string, url: string, server: Child, workload: Workload<T>, floorRps: number | null): Promise<ScenarioRow> {
-  if (warmupS > 0) await runLoad(url, workload, { connections, durationS: warmupS });
+async function measure(scenario: string, server: Child, load: Load, floorRps: number | null): Promise<ScenarioRow> {
+  if (warmupS > 0) await load('warm-up', warmupS);
   const rssReset = resetPeakRss(server.pid);
-  const cpu0 = cpuMs(server.pid);
   const onPostgres = dbKind === 'postgres' || scenario.startsWith('floor');
-  const pg0 = onPostgres ? await postgresCpuMs() : 0;
-  const startUs = Number(process.hrtime.bigint() / 1000n);
-  const load = await runLoad(url, workload, { connections, durationS });
-  windows.push({ name: scenario, startUs, endUs: Number(process.hrtime.bigint() / 1000n) });
-  const cpu1 = cpuMs(server.pid);
-  const pg1 = onPostgres ? await postgresCpuMs() : 0;
-  const errors = { ...load.failures };
-  if (load.transportErrors) errors['socket-error'] = load.transportErrors;
-  if (load.timeouts) errors.timeout = load.timeouts;
-  const answered = load.ok + Object.values(load.failures).reduce((a, b) => a + b, 0);
-  const rps = load.ok / load.durationS;
+  const pgPids = onPostgres ? await postgresPids() : [];
+  let before: ReturnType<typeof cpuSnapshot> | undefined;
+  let after: ReturnType<typeof cpuSnapshot> | undefined;
+  const result = await load('measured', durationS, {
+    start: (generator) => (before = cpuSnapshot({ generator, server: server.pid, postgres: pgPids })),
+    end: (generator) => (after = cpuSnapshot({ generator, server: server.pid, postgres: pgPids })),
+  });
+  if (!before || !after) throw new Error(`${scenario}: the measured window was not observed (no "Running" line from wrk)`);
+  windows.push({ name: scenario, startUs: before.atUs, endUs: after.atUs });
+  const windowMs = after.atMs - before.atMs;
+  const share = (ms: number) => Math.round((1000 * ms) / (windowMs * cores)) / 1000;
+  const benchCpuMs = (after.bench.user + after.bench.system - before.bench.user - before.bench.system) / 1000;
+  const errors: Record<string, number> = { ...result.failures };
+  for (const kind of ['connect', 'read', 'write', 'timeout'] as const) if (result.errors[kind]) errors[`socket-${kind}`] = result.errors[kind];
+  const answered = result.ok + Object.values(result.failures).reduce((a, b) => a + b, 0);
+  // Answers within the CPU window (a little shorter than wrk's), assuming an even rate.
+  const answeredInWindow = (answered * windowMs) / 1000 / result.durationS;
+  const perRequest = (ms: number) => (answeredInWindow ? ms / answeredInWindow : 0);
+  const rps = result.ok / result.durationS;
   const row: ScenarioRow = {
     scenario,
     rps: Math.round(rps),
     ratioToFloor: floorRps ? Math.round((100 * rps) / floorRps) / 100 : null,
     cpuRatioToFloor: null,
-    latencyMs: load.latency,
-    ok: load.ok,
+    latencyMs: result.latency,
+    ok: result.ok,
     errors,
-    durationS: load.durationS,
-    exhausted: load.exhausted,
-    serverCpuMsPerRequest: answered ? (cpu1 - cpu0) / answered : 0,
-    postgresCpuMsPerRequest: onPostgres ? (answered ? (pg1 - pg0) / answered : 0) : null,
+    durationS: result.durationS,
+    exhausted: result.exhausted,
+    serverCpuMsPerRequest: perRequest(after.server - before.server),
+    postgresCpuMsPerRequest: onPostgres ? perRequest(after.postgres - before.postgres) : null,
+    cpuShare: {
+      generator: share(after.generator - before.generator),
+      server: share(after.server - before.server),
+      postgres: onPostgres ? share(after.postgres - before.postgres) : null,
+      sink: share(after.sink - before.sink),
+      bench: share(benchCpuMs),
+    },
     serverPeakRssMb: peakRssMb(server.pid),
     sql: null,
   };
   if (!rssReset) row.note = 'peak RSS since the server started (clear_refs not writable)';
-  console.log(`  ${scenario}: ${row.rps} req/s verified, p99 ${row.latencyMs.p99} ms, errors ${JSON.stringify(errors)}`);
+  console.log(
+    `  ${scenario}: ${row.rps} req/s verified, p99 ${row.latencyMs.p99} ms, errors ${JSON.stringify(errors)}; CPU of ${cores} cores: ` +
+      `generator ${pct(row.cpuShare.generator)}, server ${pct(row.cpuShare.server)}, postgres ${row.cpuShare.postgres === null ? '—' : pct(row.cpuShare.postgres)}, sink ${pct(row.cpuShare.sink)}`,
+  );
   return row;
 }
+
+const pct = (share: number) => `${(100 * share).toFixed(1)} %`;
 
 async function sinkCodes(sinkHttp: string, from: number) {
   const answer = (await (await fetch(`${sinkHttp}/codes?from=${from}`)).json()) as { next: number; codes: Array<[string, string | null]> };
@@ -163,16 +268,19 @@ async function collectPairs(sinkHttp: string) {
 async function main() {
   mkdirSync(resultsDir, { recursive: true });
   await admin.unsafe(`CREATE DATABASE ${benchDb}`);
-  console.log(`bench: ${dbKind} database, ${connections} connections, ${durationS} s per scenario after ${warmupS} s warm-up (database ${benchDb})`);
+  console.log(
+    `bench: ${dbKind} database, ${wrk.version}, ${wrkThreads} thread(s) × ${connections} connections, ${durationS} s per scenario after ${warmupS} s warm-up, ${cores} cores (database ${benchDb})`,
+  );
 
-  const sink = startNode('smtp-sink', 'bench/smtp-sink.ts', {});
+  sink = startNode('smtp-sink', 'bench/smtp-sink.ts', {});
   children.push(sink);
   const { smtpPort, httpPort } = await readyLine<{ smtpPort: number; httpPort: number }>(sink);
   const sinkHttp = `http://127.0.0.1:${httpPort}`;
   const smtpUrl = `smtp://127.0.0.1:${smtpPort}`;
 
   const floorPort = await freePort();
-  const floor = startNode('floor', 'bench/floor-server.ts', { PORT: String(floorPort), DATABASE_URL: benchUrl });
+  // Plain node, no loader: the floor as an independent harness would run it.
+  const floor = startNode('floor', 'bench/floor-server.mjs', { PORT: String(floorPort), DATABASE_URL: benchUrl });
   children.push(floor);
   await readyLine(floor);
 
@@ -182,7 +290,8 @@ async function main() {
 
   const rows: ScenarioRow[] = [];
   console.log('measuring floor');
-  const floorRow = await measure('floor', `http://127.0.0.1:${floorPort}/graphql`, floor, floorWorkload(ledger), null);
+  const floorUrl = `http://127.0.0.1:${floorPort}/graphql`;
+  const floorRow = await measure('floor', floor, floorLoad(floorUrl), null);
   rows.push(floorRow);
   // Measured again at the end (below); the ratios use the mean of both, as load from elsewhere drifts.
   let floorRps = floorRow.rps;
@@ -190,7 +299,7 @@ async function main() {
   const wants = (s: string) => scenarios.includes(s);
   if (wants('send')) {
     console.log('measuring send');
-    rows.push(await measure('send', server.url, server.child, sendWorkload(ledger), floorRps));
+    rows.push(await measure('send', server.child, sendLoad(server.url), floorRps));
   }
   if (wants('login') || wants('account')) {
     // Codes for the accounts the send scenario created; more if it did not run or made too few: a
@@ -198,7 +307,8 @@ async function main() {
     const needed = wants('login') ? Math.ceil(Math.max(floorRps, 1000) * (warmupS + durationS) * 1.1) + censusRequests : 500;
     if (ledger.tokens.size < needed) {
       console.log(`preparing ${needed - ledger.tokens.size} accounts with codes`);
-      await runLoad(server.url, sendWorkload(ledger, needed - ledger.tokens.size), { connections, durationS: 120 });
+      const prepare = sendLoad(server.url);
+      for (let round = 0; ledger.tokens.size < needed && round < 60; round++) await prepare('prepare', 3);
     }
     const received = await waitForMail(sinkHttp, ledger.tokens.size, 0, 120_000);
     await collectPairs(sinkHttp);
@@ -207,14 +317,16 @@ async function main() {
   if (wants('login')) {
     console.log('measuring login');
     const reserved = ledger.pairs.splice(0, censusRequests); // for the SQL census
-    rows.push(await measure('login', server.url, server.child, loginWorkload(ledger), floorRps));
+    rows.push(await measure('login', server.child, loginLoad(server.url, () => floorRps), floorRps));
     ledger.pairs.push(...reserved);
   } else if (wants('account')) {
-    await runLoad(server.url, loginWorkload(ledger), { connections, durationS: 30 });
+    const reserved = ledger.pairs.splice(0, censusRequests);
+    await loginLoad(server.url, () => floorRps)('measured', 5);
+    ledger.pairs.push(...reserved);
   }
   if (wants('account')) {
     console.log(`measuring account (${ledger.sessions.length} sessions)`);
-    rows.push(await measure('account', server.url, server.child, accountWorkload(ledger), floorRps));
+    rows.push(await measure('account', server.child, accountLoad(server.url), floorRps));
   }
 
   if (wants('send-ratelimited')) {
@@ -223,7 +335,7 @@ async function main() {
     if (dbKind === 'embedded') await server.child.stop();
     const limited = await startOtpql('otpql-ratelimited', { ...serverEnv, SMTP_URL: smtpUrl, RATE_LIMIT: 'on' }, args.profile);
     limitedPid = limited.child.pid;
-    const row = await measure('send-ratelimited', limited.url, limited.child, sendWorkload(ledger), floorRps);
+    const row = await measure('send-ratelimited', limited.child, sendLoad(limited.url), floorRps);
     row.note = row.errors.RateLimitError
       ? `RATE_LIMIT=on is in effect: ${row.errors.RateLimitError} RateLimitError answers (all requests come from one IP); answered ${Math.round((row.ok + row.errors.RateLimitError) / row.durationS)} req/s in all`
       : 'RATE_LIMIT=on had no visible effect (no RateLimitError answer)';
@@ -231,7 +343,7 @@ async function main() {
   }
 
   console.log('measuring floor again');
-  const floorAgain = await measure('floor (end)', `http://127.0.0.1:${floorPort}/graphql`, floor, floorWorkload(ledger), null);
+  const floorAgain = await measure('floor (end)', floor, floorLoad(floorUrl), null);
   rows.splice(1, 0, floorAgain);
   floorRow.scenario = 'floor (start)';
   floorRps = (floorRow.rps + floorAgain.rps) / 2;
@@ -261,16 +373,22 @@ async function main() {
   const counts = await countRows(dbKind === 'postgres' ? { url: benchUrl } : { dataDir: `${dataDir}/pg` }, benchUrl);
   const verification = verify(ledger, counts, mails);
 
-  printTable(`otpql on ${dbKind === 'postgres' ? 'PostgreSQL' : 'PGlite (embedded)'}, ${connections} connections, ${durationS} s`, rows);
+  const title = `otpql on ${dbKind === 'postgres' ? 'PostgreSQL' : 'PGlite (embedded)'}, ${wrk.version}, ${wrkThreads} thread(s) × ${connections} connections, ${durationS} s after ${warmupS} s warm-up, ${cores} cores, Node ${process.version}`;
+  printTable(title, rows);
   console.log(`\nverification: ${verification.ok ? 'OK' : 'MISMATCH'}`);
   for (const line of verification.lines) console.log(`  ${line}`);
 
-  const file = join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${dbKind}.json`);
+  const base = join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${dbKind}`);
   writeFileSync(
-    file,
-    JSON.stringify({ db: dbKind, connections, durationS, warmupS, node: process.version, rows, verification, profile }, null, 2),
+    `${base}.json`,
+    JSON.stringify(
+      { db: dbKind, connections, wrkThreads, durationS, warmupS, cores, node: process.version, generator: wrk.version, serverFlags, rows, verification, windows, profile },
+      null,
+      2,
+    ),
   );
-  console.log(`\nwritten ${file}`);
+  writeFileSync(`${base}.md`, `${tableMarkdown(title, rows)}\nverification: ${verification.ok ? 'OK' : 'MISMATCH'}\n${verification.lines.map((l) => `- ${l}`).join('\n')}\n`);
+  console.log(`\nwritten ${base}.json and ${base}.md`);
   if (!verification.ok) process.exitCode = 1;
 }
 
@@ -309,4 +427,5 @@ try {
   await admin.unsafe(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`).catch((e) => console.error(`could not drop ${benchDb}: ${e}`));
   await admin.end();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  rmSync(workDir, { recursive: true, force: true });
 }

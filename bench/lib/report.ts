@@ -16,6 +16,11 @@ export interface ScenarioRow {
   serverCpuMsPerRequest: number;
   /** CPU of the PostgreSQL backends serving the server (PostgreSQL only). */
   postgresCpuMsPerRequest: number | null;
+  /**
+   * CPU time over the window ÷ (wall time × cores), from /proc/<pid>/stat: the load generator (wrk),
+   * the server, the PostgreSQL backends of the bench database, the SMTP sink, this process.
+   */
+  cpuShare: { generator: number; server: number; postgres: number | null; sink: number; bench: number };
   serverPeakRssMb: number;
   /** From the wire-protocol census: statements executed / round trips / Parse messages per request. */
   sql: { statements: number; roundTrips: number; parses: number; requests: number; byStatement: Record<string, number> } | null;
@@ -33,41 +38,56 @@ export function sqlPerRequest(counts: CensusCounts, requests: number): ScenarioR
   };
 }
 
-const pad = (value: unknown, width: number) => String(value).padStart(width);
+const pct = (share: number | null) => (share === null ? '—' : `${(100 * share).toFixed(1)} %`);
+
+const HEAD = ['scenario', 'req/s', '×floor', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'server CPU', 'wrk CPU', 'pg CPU', 'cpu ms/req', '×floor cpu', 'pg ms/req', 'SQL/req', 'RTT/req', 'RSS MB'];
+
+function cells(r: ScenarioRow): string[] {
+  const errors = Object.values(r.errors).reduce((a, b) => a + b, 0);
+  return [
+    r.scenario,
+    r.rps.toFixed(0),
+    r.ratioToFloor === null ? '—' : r.ratioToFloor.toFixed(2),
+    String(r.latencyMs.p50),
+    String(r.latencyMs.p90),
+    String(r.latencyMs.p99),
+    String(errors),
+    pct(r.cpuShare.server),
+    pct(r.cpuShare.generator),
+    pct(r.cpuShare.postgres),
+    r.serverCpuMsPerRequest.toFixed(2),
+    r.cpuRatioToFloor === null ? '—' : r.cpuRatioToFloor.toFixed(2),
+    r.postgresCpuMsPerRequest === null ? '—' : r.postgresCpuMsPerRequest.toFixed(2),
+    r.sql ? String(r.sql.statements) : '—',
+    r.sql ? String(r.sql.roundTrips) : '—',
+    String(r.serverPeakRssMb),
+  ];
+}
+
+/**
+ * The results as a markdown table (the format of docs/performance.md). CPU columns are shares of the
+ * whole machine (all cores) over the measured window: `wrk CPU` is the load generator's own.
+ */
+export function tableMarkdown(title: string, rows: ScenarioRow[]): string {
+  const lines = [`**${title}**`, '', `| ${HEAD.join(' | ')} |`, `| ${HEAD.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`];
+  for (const r of rows) lines.push(`| ${cells(r).join(' | ')} |`);
+  const details: string[] = [];
+  for (const r of rows) {
+    const notes: string[] = [];
+    if (Object.keys(r.errors).length) notes.push(`errors ${JSON.stringify(r.errors)}`);
+    if (r.exhausted) notes.push(`prepared data used up before the end of the ${r.durationS.toFixed(1)} s window (req/s understated)`);
+    if (r.note) notes.push(r.note);
+    notes.push(`SMTP sink CPU ${pct(r.cpuShare.sink)}, bench process ${pct(r.cpuShare.bench)}`);
+    details.push(`- ${r.scenario}: ${notes.join('; ')}`);
+  }
+  return `${lines.join('\n')}\n\n${details.join('\n')}\n`;
+}
 
 export function printTable(title: string, rows: ScenarioRow[]): void {
-  const head = ['scenario', 'req/s', '×floor', 'p50', 'p90', 'p99', 'errors', 'cpu ms/req', '×floor cpu', 'pg ms/req', 'SQL/req', 'RTT/req', 'RSS MB'];
-  const widths = [17, 8, 7, 6, 6, 6, 7, 10, 10, 9, 8, 8, 7];
-  console.log(`\n${title}`);
-  console.log(head.map((h, i) => (i === 0 ? h.padEnd(widths[i]!) : pad(h, widths[i]!))).join(' '));
+  console.log(`\n${tableMarkdown(title, rows)}`);
   for (const r of rows) {
-    const errors = Object.values(r.errors).reduce((a, b) => a + b, 0);
-    const cells = [
-      r.scenario.padEnd(widths[0]!),
-      r.rps.toFixed(0),
-      r.ratioToFloor === null ? '—' : r.ratioToFloor.toFixed(2),
-      r.latencyMs.p50,
-      r.latencyMs.p90,
-      r.latencyMs.p99,
-      errors,
-      r.serverCpuMsPerRequest.toFixed(2),
-      r.cpuRatioToFloor === null ? '—' : r.cpuRatioToFloor.toFixed(2),
-      r.postgresCpuMsPerRequest === null ? '—' : r.postgresCpuMsPerRequest.toFixed(2),
-      r.sql ? r.sql.statements : '—',
-      r.sql ? r.sql.roundTrips : '—',
-      r.serverPeakRssMb,
-    ];
-    console.log(cells.map((c, i) => (i === 0 ? c : pad(c, widths[i]!))).join(' '));
-  }
-  for (const r of rows) {
-    const details: string[] = [];
-    if (Object.keys(r.errors).length) details.push(`errors ${JSON.stringify(r.errors)}`);
-    if (r.exhausted) details.push(`prepared data used up after ${r.durationS} s`);
-    if (r.note) details.push(r.note);
-    if (r.sql) {
-      details.push(`SQL census over ${r.sql.requests} sequential requests (Parse messages/req ${r.sql.parses}):`);
-      for (const [text, n] of Object.entries(r.sql.byStatement)) details.push(`    ${n} × ${text}`);
-    }
-    if (details.length) console.log(`  ${r.scenario}: ${details.join('\n  ')}`);
+    if (!r.sql) continue;
+    console.log(`${r.scenario}: SQL census over ${r.sql.requests} sequential requests (Parse messages/req ${r.sql.parses}):`);
+    for (const [text, n] of Object.entries(r.sql.byStatement)) console.log(`    ${n} × ${text}`);
   }
 }

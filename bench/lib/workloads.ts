@@ -1,5 +1,31 @@
 import { randomBytes } from 'node:crypto';
-import { type Workload, typenameOf } from './load.js';
+
+/**
+ * One kind of request, sent from Node with fetch: for preparing data (accounts with codes) and for
+ * the sequential SQL census, never for a measured window (wrk does those, bench/wrk.lua).
+ */
+export interface Workload<T> {
+  /** The next request's payload, or null when the prepared data is used up. */
+  next(): T | null;
+  body(item: T): string;
+  headers?(item: T): Record<string, string>;
+  /**
+   * The verdict on one answer: 'ok' only when the expected __typename (and data) is in the body;
+   * otherwise the name of what came back (a typed error's __typename, 'graphql-error', 'http-500' …).
+   */
+  judge(item: T, status: number, body: unknown): string;
+}
+
+/** The top-level field's __typename, or why there is none. */
+export function typenameOf(status: number, body: unknown, field: string): { kind: string; value?: Record<string, unknown> } {
+  if (status !== 200) return { kind: `http-${status}` };
+  const answer = body as { data?: Record<string, Record<string, unknown> | null>; errors?: unknown[] } | undefined;
+  if (!answer) return { kind: 'unparsable' };
+  if (answer.errors?.length) return { kind: 'graphql-error' };
+  const value = answer.data?.[field];
+  if (!value || typeof value.__typename !== 'string') return { kind: 'no-data' };
+  return { kind: value.__typename, value };
+}
 
 /** What the runs produce and later runs consume: accounts with their codes, sessions. */
 export interface Ledger {
@@ -17,7 +43,7 @@ export interface Ledger {
 export const newLedger = (): Ledger => ({ tokens: new Map(), pairs: [], sessions: [], sessionsCreated: 0, floorHits: 0,
   requested: { send: 0, login: 0, floor: 0 } });
 
-const runId = randomBytes(3).toString('hex');
+export const runId = randomBytes(3).toString('hex');
 let emailSeq = 0;
 export const nextEmail = () => `bench-${runId}-${++emailSeq}@example.com`;
 
@@ -25,7 +51,6 @@ const SEND = 'mutation Send($email: String!) { createEmailToken(userId: "unique(
 const LOGIN =
   'mutation LogIn($userId: String!, $secret: String!) { createSession(userId: $userId, secret: $secret) { __typename ... on Session { userId secret } } }';
 const ACCOUNT = 'query Account { account { __typename ... on Account { id } } }';
-const FLOOR = 'mutation Hit($id: String!) { hit(id: $id) { __typename id } }';
 
 /** createEmailToken for a new email each request; `limit` bounds the emails when preparing data. */
 export function sendWorkload(ledger: Ledger, limit = Infinity): Workload<string> {
@@ -81,24 +106,6 @@ export function accountWorkload(ledger: Ledger): Workload<{ userId: string; secr
   };
 }
 
-/** The floor's one mutation: one INSERT of a fresh id. */
-let floorSeq = 0;
-export function floorWorkload(ledger: Ledger): Workload<string> {
-  return {
-    next() {
-      ledger.requested.floor++;
-      return `${runId}-${++floorSeq}`;
-    },
-    body: (id) => JSON.stringify({ query: FLOOR, variables: { id } }),
-    judge(id, status, body) {
-      const { kind, value } = typenameOf(status, body, 'hit');
-      if (kind !== 'Hit' || value?.id !== id) return kind;
-      ledger.floorHits++;
-      return 'ok';
-    },
-  };
-}
-
 /** Sends one workload item with fetch, for the sequential SQL census. */
 export async function sendOne<T>(url: string, workload: Workload<T>): Promise<string> {
   const item = workload.next();
@@ -117,3 +124,4 @@ export async function sendOne<T>(url: string, workload: Workload<T>): Promise<st
   }
   return workload.judge(item, response.status, parsed);
 }
+
