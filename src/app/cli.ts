@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type Database } from '../db/client.js';
-import { migrate } from '../db/migrate.js';
+import { migrate, migrationsApplied } from '../db/migrate.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { type AccountReport, UnknownUserError, createAdmin } from '../ops/admin.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -72,6 +72,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.out('Migrations applied.');
       return EXIT.ok;
     }
+    if (!(await migrationsApplied(database.db))) {
+      io.err(`The database is not migrated, or has migrations pending: run \`otpql migrate\` (or start the server once) first.`);
+      return EXIT.failed;
+    }
     const admin = createAdmin({ db: database.db, clock: io.clock ?? systemClock, maxAttempts: config.otp.maxAttempts });
     const print = (text: string, value: unknown) => io.out(parsed.values.json ? JSON.stringify(value, null, 2) : text);
     switch (command as AccountCommand) {
@@ -102,11 +106,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.err(error.message);
       return EXIT.unknownUser;
     }
-    io.err(error instanceof ConfigError || error instanceof StartupError ? error.message : `${command} failed: ${(error as Error).message}`);
+    io.err(error instanceof ConfigError || error instanceof StartupError ? error.message : `${command} failed: ${reason(error)}`);
     return EXIT.failed;
   } finally {
     if (database && !io.database) await database.close().catch(() => {});
   }
+}
+
+/** An error's own message: a query error's names the database's reason, not the query and its parameters (an email). */
+function reason(error: unknown): string {
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause.message : (error as Error).message;
 }
 
 /** users:show for a terminal. */

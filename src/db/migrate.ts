@@ -54,9 +54,18 @@ export async function migrationsApplied(db: Db): Promise<boolean> {
   newestMigration ??= Math.max(
     ...(JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as { entries: { when: number }[] }).entries.map((e) => e.when),
   );
-  const { last } = parseRow(
-    await db.execute(sql`select coalesce(max(created_at), 0)::float8 as last from drizzle.__drizzle_migrations`),
-    z.object({ last: z.coerce.number() }),
-  );
+  let result: unknown;
+  try {
+    result = await db.execute(sql`select coalesce(max(created_at), 0)::float8 as last from drizzle.__drizzle_migrations`);
+  } catch (error) {
+    // A database never migrated has no migrations table: pending, not unreachable.
+    const { missing } = parseRow(
+      await db.execute(sql`select to_regclass('drizzle.__drizzle_migrations') is null as missing`),
+      z.object({ missing: z.boolean() }),
+    );
+    if (missing) return false;
+    throw error;
+  }
+  const { last } = parseRow(result, z.object({ last: z.coerce.number() }));
   return last >= newestMigration;
 }

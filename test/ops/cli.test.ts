@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, runCli } from '../../src/app/cli.js';
@@ -103,6 +106,18 @@ describe('otpql as a process', () => {
     expect(code).toBe(1);
     expect(output).toMatch(/Invalid configuration:\n\s+- AUTH_SECRET: required/);
   }, 60_000);
+
+  it('on a database never migrated: says to run migrate (exit 1), then migrate makes users:show work', async () => {
+    const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'otpql-cli-')) };
+    try {
+      const before = await cliProcess(['users:show', 'someone@example.com'], env);
+      expect(before).toEqual({ code: 1, output: 'The database is not migrated, or has migrations pending: run `otpql migrate` (or start the server once) first.\n' });
+      expect(await cliProcess(['migrate'], env)).toMatchObject({ code: 0 });
+      expect(await cliProcess(['users:show', 'someone@example.com'], env)).toEqual({ code: 3, output: 'No account with the id or email "someone@example.com".\n' });
+    } finally {
+      rmSync(env.DATA_DIR, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   describe.skipIf(!onPostgres)('on PostgreSQL, beside a running server', () => {
     let t: TestApp;
