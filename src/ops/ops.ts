@@ -26,6 +26,9 @@ export interface OpsDeps {
   graphqlEndpoint: string;
 }
 
+/** The paths `answer` may answer on the server's own listener. */
+const OPS_PATHS = new Set(['/ready', '/metrics']);
+
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });
 
@@ -78,7 +81,8 @@ export function createOps({ config, db, mailCounters, clock, logger, graphqlEndp
       if (metrics) addPlugin(metrics.graphqlPlugin);
     },
     async onRequest({ request, url, serverContext, endResponse }) {
-      if (url.pathname === graphqlEndpoint) return;
+      // Every other path (GraphQL, /v1, the login page) passes by without the client-IP work.
+      if (!OPS_PATHS.has(url.pathname)) return;
       const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
       const response = await answer(url.pathname, clientIp(req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), config.trustProxy), true);
       if (response) endResponse(response);

@@ -9,26 +9,23 @@ import type { TestApp } from './test-app.js';
  * rate limits choose their address and the others do not share one.
  */
 
-export const CREATE_EMAIL_TOKEN = /* GraphQL */ `
-  mutation ($userId: String!, $email: String!, $phrase: Boolean, $locale: String) {
-    createEmailToken(userId: $userId, email: $email, phrase: $phrase, locale: $locale) {
+/** What both ways of asking for a login mail answer. */
+const TOKEN_RESULT = `
       __typename
       ... on Token { id userId createdAt expire phrase }
       ... on Error { code message }
       ... on ValidationError { issues { path message } }
       ... on RateLimitError { retryAfter }
-    }
+`;
+
+export const CREATE_EMAIL_TOKEN = /* GraphQL */ `
+  mutation ($userId: String!, $email: String!, $phrase: Boolean, $locale: String) {
+    createEmailToken(userId: $userId, email: $email, phrase: $phrase, locale: $locale) {${TOKEN_RESULT}    }
   }`;
 
 export const CREATE_MAGIC_URL_TOKEN = /* GraphQL */ `
   mutation ($userId: String!, $email: String!, $url: String, $phrase: Boolean, $locale: String) {
-    createMagicURLToken(userId: $userId, email: $email, url: $url, phrase: $phrase, locale: $locale) {
-      __typename
-      ... on Token { id userId createdAt expire phrase }
-      ... on Error { code message }
-      ... on ValidationError { issues { path message } }
-      ... on RateLimitError { retryAfter }
-    }
+    createMagicURLToken(userId: $userId, email: $email, url: $url, phrase: $phrase, locale: $locale) {${TOKEN_RESULT}    }
   }`;
 
 export const CREATE_SESSION = /* GraphQL */ `
