@@ -12,6 +12,13 @@
  *                            `node dist/main.js`, as in production)
  *   --semi-space N           V8 young-generation size in MB for the compiled server (default: the
  *                            flags of `npm run start:prod`, read from package.json)
+ *   --node-flags="..."      the compiled server's node flags instead of those of `npm run start:prod`
+ *                            (e.g. `--node-flags="--max-semi-space-size=16 --heap-growing-percent=50"`)
+ *   --mail-worker in-process|separate   who delivers the mail: the server's own worker (default, as
+ *                            `npm start` runs), or a second process (`dist/worker.js`, the server with
+ *                            MAIL_WORKER=off), whose CPU is printed under the table
+ *   --log-level warn         the server's LOG_LEVEL (`info`, production's default, adds one request line
+ *                            per request on stdout, which the benchmark reads and drops)
  *   --server-dir DIR         run the server from another checkout (e.g. a `git archive` of a commit
  *                            with node_modules linked), to compare versions with the same benchmark
  *
@@ -55,6 +62,9 @@ const { values: args } = parseArgs({
     'server-dir': { type: 'string' },
     tsx: { type: 'boolean', default: false },
     'semi-space': { type: 'string' },
+    'node-flags': { type: 'string' },
+    'mail-worker': { type: 'string', default: 'in-process' },
+    'log-level': { type: 'string', default: 'warn' },
   },
 });
 const dbKind = args.db === 'embedded' ? 'embedded' : 'postgres';
@@ -66,6 +76,15 @@ const durationS = Math.min(600, Math.max(1, Number(args.duration)));
 const warmupS = Math.min(60, Math.max(0, Number(args.warmup)));
 const censusRequests = Math.min(1000, Math.max(1, Number(args['census-requests'])));
 const scenarios = args.scenarios.split(',').map((s) => s.trim());
+if (args['mail-worker'] !== 'in-process' && args['mail-worker'] !== 'separate') {
+  console.error(`--mail-worker ${args['mail-worker']}: in-process or separate`);
+  process.exit(2);
+}
+const separateWorker = args['mail-worker'] === 'separate';
+if (separateWorker && dbKind === 'embedded') {
+  console.error('--mail-worker separate needs PostgreSQL: PGlite belongs to one process');
+  process.exit(2);
+}
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const authSecret = randomBytes(32).toString('base64');
 const resultsDir = new URL('./results/', import.meta.url).pathname;
@@ -86,7 +105,10 @@ const serverScript = args.tsx ? 'src/main.ts' : 'dist/main.js';
 function startProdFlags(): string[] {
   const pkg = JSON.parse(readFileSync(join(args['server-dir'] ?? '.', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   const words = (pkg.scripts['start:prod'] ?? '').trim().split(/\s+/);
-  const flags = words.slice(words.indexOf('node') + 1, words.findIndex((w) => w.endsWith('.js')));
+  const flags =
+    args['node-flags'] !== undefined
+      ? args['node-flags'].split(/\s+/).filter(Boolean)
+      : words.slice(words.indexOf('node') + 1, words.findIndex((w) => w.endsWith('.js')));
   if (args['semi-space'] === undefined) return flags;
   return [...flags.filter((f) => !f.startsWith('--max-semi-space-size')), `--max-semi-space-size=${Number(args['semi-space'])}`];
 }
@@ -99,6 +121,7 @@ const ledger = newLedger();
 const windows: Array<Window & { name: string }> = [];
 let limitedPid: number | undefined;
 let sink: Child | undefined;
+let mailWorker: Child | undefined;
 let wrkRuns = 0;
 
 async function startOtpql(name: string, env: Record<string, string>, profile = false) {
@@ -106,7 +129,7 @@ async function startOtpql(name: string, env: Record<string, string>, profile = f
   const child = startNode(
     name,
     serverScript,
-    { PORT: String(port), HOST: '127.0.0.1', AUTH_SECRET: authSecret, LOG_LEVEL: 'warn', RATE_LIMIT: 'off', ...env },
+    { PORT: String(port), HOST: '127.0.0.1', AUTH_SECRET: authSecret, LOG_LEVEL: args['log-level'], RATE_LIMIT: 'off', ...env },
     // The flags of `npm run start:prod`, as in production.
     [...serverFlags, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     args['server-dir'],
@@ -175,6 +198,7 @@ function cpuSnapshot(pids: { generator: number; server: number; postgres: number
     server: cpuMs(pids.server),
     postgres: pids.postgres.reduce((sum, pid) => sum + cpuMs(pid), 0),
     sink: sink ? cpuMs(sink.pid) : 0,
+    mailWorker: mailWorker ? cpuMs(mailWorker.pid) : 0,
     bench: process.cpuUsage(),
   };
 }
@@ -221,6 +245,7 @@ async function measure(scenario: string, server: Child, load: Load, floorRps: nu
       postgres: onPostgres ? share(after.postgres - before.postgres) : null,
       sink: share(after.sink - before.sink),
       bench: share(benchCpuMs),
+      ...(mailWorker ? { mailWorker: share(after.mailWorker - before.mailWorker) } : {}),
     },
     serverPeakRssMb: peakRssMb(server.pid),
     sql: null,
@@ -286,7 +311,12 @@ async function main() {
 
   if (dbKind === 'embedded') dataDir = mkdtempSync(join(tmpdir(), 'otpql-bench-'));
   const serverEnv: Record<string, string> = dbKind === 'postgres' ? { DATABASE_URL: benchUrl } : { DATA_DIR: dataDir! };
-  const server = await startOtpql('otpql', { ...serverEnv, SMTP_URL: smtpUrl }, args.profile);
+  const server = await startOtpql('otpql', { ...serverEnv, SMTP_URL: smtpUrl, ...(separateWorker ? { MAIL_WORKER: 'off' } : {}) }, args.profile);
+  if (separateWorker) {
+    // `npm run worker:prod`: the same environment, no listener of its own.
+    mailWorker = startNode('mail-worker', args.tsx ? 'src/worker.ts' : 'dist/worker.js', { ...serverEnv, SMTP_URL: smtpUrl, AUTH_SECRET: authSecret, LOG_LEVEL: 'warn' }, [], args['server-dir']);
+    children.push(mailWorker);
+  }
 
   const rows: ScenarioRow[] = [];
   console.log('measuring floor');
@@ -310,7 +340,9 @@ async function main() {
       const prepare = sendLoad(server.url);
       for (let round = 0; ledger.tokens.size < needed && round < 60; round++) await prepare('prepare', 3);
     }
-    const received = await waitForMail(sinkHttp, ledger.tokens.size, 0, 120_000);
+    // Until the mail stops: requests still in flight when a run stopped created accounts too, whose
+    // mails would otherwise be delivered during the login window (on the server's CPU).
+    const received = await waitForMail(sinkHttp, ledger.tokens.size, 1500, 120_000);
     await collectPairs(sinkHttp);
     console.log(`collected ${ledger.pairs.length} codes from the sink (${received} mails received)`);
   }
@@ -373,7 +405,7 @@ async function main() {
   const counts = await countRows(dbKind === 'postgres' ? { url: benchUrl } : { dataDir: `${dataDir}/pg` }, benchUrl);
   const verification = verify(ledger, counts, mails);
 
-  const title = `otpql on ${dbKind === 'postgres' ? 'PostgreSQL' : 'PGlite (embedded)'}, ${wrk.version}, ${wrkThreads} thread(s) × ${connections} connections, ${durationS} s after ${warmupS} s warm-up, ${cores} cores, Node ${process.version}`;
+  const title = `otpql on ${dbKind === 'postgres' ? 'PostgreSQL' : 'PGlite (embedded)'}, ${wrk.version}, ${wrkThreads} thread(s) × ${connections} connections, ${durationS} s after ${warmupS} s warm-up, ${cores} cores, Node ${process.version}, server flags: ${serverFlags.join(' ') || 'none'}, mail ${separateWorker ? 'by a separate worker process' : "by the server's own worker"}, LOG_LEVEL=${args['log-level']}`;
   printTable(title, rows);
   console.log(`\nverification: ${verification.ok ? 'OK' : 'MISMATCH'}`);
   for (const line of verification.lines) console.log(`  ${line}`);

@@ -20,7 +20,7 @@ export interface ScenarioRow {
    * CPU time over the window ÷ (wall time × cores), from /proc/<pid>/stat: the load generator (wrk),
    * the server, the PostgreSQL backends of the bench database, the SMTP sink, this process.
    */
-  cpuShare: { generator: number; server: number; postgres: number | null; sink: number; bench: number };
+  cpuShare: { generator: number; server: number; postgres: number | null; sink: number; bench: number; mailWorker?: number };
   serverPeakRssMb: number;
   /** From the wire-protocol census: statements executed / round trips / Parse messages per request. */
   sql: { statements: number; roundTrips: number; parses: number; requests: number; byStatement: Record<string, number> } | null;
@@ -77,6 +77,7 @@ export function tableMarkdown(title: string, rows: ScenarioRow[]): string {
     if (Object.keys(r.errors).length) notes.push(`errors ${JSON.stringify(r.errors)}`);
     if (r.exhausted) notes.push(`prepared data used up before the end of the ${r.durationS.toFixed(1)} s window (req/s understated)`);
     if (r.note) notes.push(r.note);
+    if (r.cpuShare.mailWorker !== undefined) notes.push(`mail worker process CPU ${pct(r.cpuShare.mailWorker)}`);
     notes.push(`SMTP sink CPU ${pct(r.cpuShare.sink)}, bench process ${pct(r.cpuShare.bench)}`);
     details.push(`- ${r.scenario}: ${notes.join('; ')}`);
   }
