@@ -136,7 +136,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
       return {
         request,
         services,
-        requestInfo: requestInfoOf(request, req?.socket.remoteAddress, config.trustProxy),
+        requestInfo: requestInfoOf(request, req, config.trustProxy),
         viewer: () => (viewer ??= sessions.authenticate(credentialOf(request, cookie))),
         setSessionCookie: (credential, expire) =>
           queueCookie(request, sessionCookie(request, cookie, credential, (expire.getTime() - clock.now().getTime()) / 1000)),

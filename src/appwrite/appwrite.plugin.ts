@@ -75,7 +75,7 @@ export function useAppwrite(deps: AppwriteDeps): Plugin<Record<string, unknown>,
   );
 
   /** The route's answer to the request, or the error it ends in, as Appwrite writes it. */
-  async function answer(request: Request, pathname: string, socketAddress: string | undefined): Promise<RouteAnswer> {
+  async function answer(request: Request, pathname: string, req: IncomingMessage | undefined): Promise<RouteAnswer> {
     let route: Route | undefined;
     try {
       const found = matchRoute(routes, request.method, pathname);
@@ -96,7 +96,7 @@ export function useAppwrite(deps: AppwriteDeps): Plugin<Record<string, unknown>,
         project,
         param,
         body,
-        info: requestInfoOf(request, socketAddress, config.trustProxy),
+        info: requestInfoOf(request, req, config.trustProxy),
         locale: locale.success ? locale.data : null,
         viewer: () => (viewer ??= deps.services.sessions.authenticate(credentials.credentialOf(request, project))),
       });
@@ -115,7 +115,7 @@ export function useAppwrite(deps: AppwriteDeps): Plugin<Record<string, unknown>,
   return {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (url.pathname !== APPWRITE_PATH && !url.pathname.startsWith(`${APPWRITE_PATH}/`)) return;
-      const { status, body, headers = [] } = await answer(request, url.pathname, serverContext.req?.socket.remoteAddress);
+      const { status, body, headers = [] } = await answer(request, url.pathname, serverContext.req);
       // Answers carry session credentials: no cache keeps them.
       const response = new fetchAPI.Response(body === undefined ? null : JSON.stringify(body), {
         status,

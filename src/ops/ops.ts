@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { type Db, poolUseOf } from '../db/client.js';
 import { migrationsApplied } from '../db/migrate.js';
-import { type TrustProxy, clientIp, isListed } from '../lib/client-ip.js';
+import { type TrustProxy, isListed } from '../lib/client-ip.js';
+import { clientIpOf } from '../lib/request-info.js';
 import type { Clock } from '../lib/clock.js';
 import { createOutboxRepository } from '../mail/outbox.repository.js';
 import type { MailCounters } from '../mail/outbox.worker.js';
@@ -84,7 +85,7 @@ export function createOps({ config, db, mailCounters, clock, logger, graphqlEndp
       // Every other path (GraphQL, /v1, the login page) passes by without the client-IP work.
       if (!OPS_PATHS.has(url.pathname)) return;
       const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
-      const response = await answer(url.pathname, clientIp(req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), config.trustProxy), true);
+      const response = await answer(url.pathname, clientIpOf(request, req, config.trustProxy), true);
       if (response) endResponse(response);
     },
   };

@@ -3,7 +3,8 @@ import type { Plugin } from 'graphql-yoga';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { requestIdOf } from '../http/request-id.js';
-import { type TrustProxy, clientIp } from '../lib/client-ip.js';
+import type { TrustProxy } from '../lib/client-ip.js';
+import { clientIpOf } from '../lib/request-info.js';
 import { type FieldOutcome, reportOutcomes } from './outcomes.js';
 
 /** One GraphQL request, from its arrival to its answer. */
@@ -56,7 +57,7 @@ export function useRequestLog({ logger, graphqlEndpoint, trustProxy, onFinished 
       records.set(keyOf(serverContext as ServerContext, request), {
         requestId: requestIdOf(request),
         startedAt: performance.now(),
-        ip: clientIp(req?.socket.remoteAddress, request.headers.get('x-forwarded-for'), trustProxy),
+        ip: clientIpOf(request, req, trustProxy),
         operation: null,
         fields: [],
       });
