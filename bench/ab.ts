@@ -14,12 +14,12 @@
  * the flags of `npm run start:prod`.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { type Child, cpuMs, freePort, readyLine, startNode, waitForGraphql } from './lib/processes.js';
+import { type Child, cpuMs, freePort, readyLine, startNode, startProdFlags, waitForGraphql, waitForMail } from './lib/processes.js';
 import { type WrkScenario, checkWrk, runWrk } from './lib/wrk.js';
 
 const { values: args } = parseArgs({
@@ -48,12 +48,6 @@ const children: Child[] = [];
 const databases: string[] = [];
 let runs = 0;
 const run = randomBytes(3).toString('hex');
-
-function startProdFlags(dir: string): string[] {
-  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const words = (pkg.scripts['start:prod'] ?? '').trim().split(/\s+/);
-  return words.slice(words.indexOf('node') + 1, words.findIndex((w) => w.endsWith('.js')));
-}
 
 interface Side {
   name: string;
@@ -100,17 +94,6 @@ const load = (side: Side, kind: WrkScenario, seconds: number, window?: Parameter
     workDir,
   });
 
-/** Waits until the sink received nothing for 2 s: the mail workers' backlog would cost CPU in the windows. */
-async function quietSink(httpPort: number): Promise<void> {
-  let last = -1;
-  for (;;) {
-    const { received } = (await (await fetch(`http://127.0.0.1:${httpPort}/stats`)).json()) as { received: number };
-    if (received === last) return;
-    last = received;
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-}
-
 async function main() {
   const sink = startNode('smtp-sink', 'bench/smtp-sink.ts', {});
   children.push(sink);
@@ -127,7 +110,7 @@ async function main() {
         emailToUser.set(`${requestId}@example.com`, `${side.name} ${userId}`);
       }
     }
-    await quietSink(httpPort);
+    await waitForMail(`http://127.0.0.1:${httpPort}`, 0, 2000, 600_000); // the mail workers' backlog would cost CPU in the windows
     const { codes } = (await (await fetch(`http://127.0.0.1:${httpPort}/codes?from=0`)).json()) as { codes: Array<[string, string | null]> };
     for (const [email, code] of codes) {
       const owner = emailToUser.get(email);
@@ -148,7 +131,7 @@ async function main() {
   for (let round = 0; round < rounds; round++) {
     for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
       // send: the previous window's mail is delivered before the next window starts.
-      if (scenario === 'send') await quietSink(httpPort);
+      if (scenario === 'send') await waitForMail(`http://127.0.0.1:${httpPort}`, 0, 2000, 600_000); // the mail workers' backlog would cost CPU in the windows
       let before = 0;
       let after = 0;
       let t0 = 0;

@@ -28,15 +28,15 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { type Census, startCensus } from './lib/pg-census.js';
-import { type Child, cpuMs, freePort, peakRssMb, readyLine, resetPeakRss, startNode, waitForGraphql } from './lib/processes.js';
+import { type Child, cpuMs, freePort, peakRssMb, readyLine, resetPeakRss, startNode, startProdFlags, waitForGraphql, waitForMail } from './lib/processes.js';
 import { type Window, printProfile, summarizeProfile } from './lib/profile.js';
-import { type ScenarioRow, printTable, sqlPerRequest, tableMarkdown } from './lib/report.js';
+import { type ScenarioRow, pct, printTable, sqlPerRequest, tableMarkdown } from './lib/report.js';
 import { type Ledger, type Workload, accountWorkload, loginWorkload, newLedger, runId, sendOne, sendWorkload } from './lib/workloads.js';
 import { countRows, verify } from './lib/verify.js';
 import { type WrkOptions, type WrkResult, checkWrk, runWrk } from './lib/wrk.js';
@@ -46,6 +46,7 @@ if (!wrkCheck.ok) {
   console.error(wrkCheck.message);
   process.exit(2);
 }
+// Narrowed to `ok` for the functions below (a narrowing does not reach into them).
 const wrk = wrkCheck;
 
 const { values: args } = parseArgs({
@@ -101,18 +102,13 @@ const benchUrl = (() => {
 // The server runs compiled, as in production: tsx's loader alone costs ~50 MB of memory.
 const serverScript = args.tsx ? 'src/main.ts' : 'dist/main.js';
 
-/** The node flags of `npm run start:prod` (`node <flags> dist/main.js`), from the server's package.json. */
-function startProdFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(join(args['server-dir'] ?? '.', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const words = (pkg.scripts['start:prod'] ?? '').trim().split(/\s+/);
-  const flags =
-    args['node-flags'] !== undefined
-      ? args['node-flags'].split(/\s+/).filter(Boolean)
-      : words.slice(words.indexOf('node') + 1, words.findIndex((w) => w.endsWith('.js')));
+/** The server's node flags: those of `npm run start:prod`, or --node-flags, with --semi-space applied. */
+function serverNodeFlags(): string[] {
+  const flags = args['node-flags'] !== undefined ? args['node-flags'].split(/\s+/).filter(Boolean) : startProdFlags(args['server-dir'] ?? '.');
   if (args['semi-space'] === undefined) return flags;
   return [...flags.filter((f) => !f.startsWith('--max-semi-space-size')), `--max-semi-space-size=${Number(args['semi-space'])}`];
 }
-const serverFlags = args.tsx ? [] : startProdFlags();
+const serverFlags = args.tsx ? [] : serverNodeFlags();
 if (!args.tsx) execFileSync('npm', ['run', '-s', 'build'], { cwd: args['server-dir'], stdio: 'inherit' });
 const children: Child[] = [];
 let census: Census | undefined;
@@ -253,36 +249,15 @@ async function measure(scenario: string, server: Child, load: Load, floorRps: nu
   if (!rssReset) row.note = 'peak RSS since the server started (clear_refs not writable)';
   console.log(
     `  ${scenario}: ${row.rps} req/s verified, p99 ${row.latencyMs.p99} ms, errors ${JSON.stringify(errors)}; CPU of ${cores} cores: ` +
-      `generator ${pct(row.cpuShare.generator)}, server ${pct(row.cpuShare.server)}, postgres ${row.cpuShare.postgres === null ? '—' : pct(row.cpuShare.postgres)}, sink ${pct(row.cpuShare.sink)}`,
+      `generator ${pct(row.cpuShare.generator)}, server ${pct(row.cpuShare.server)}, postgres ${pct(row.cpuShare.postgres)}, sink ${pct(row.cpuShare.sink)}`,
   );
   return row;
-}
-
-const pct = (share: number) => `${(100 * share).toFixed(1)} %`;
-
-async function sinkCodes(sinkHttp: string, from: number) {
-  const answer = (await (await fetch(`${sinkHttp}/codes?from=${from}`)).json()) as { next: number; codes: Array<[string, string | null]> };
-  return answer;
-}
-
-/** Waits until the sink has `expected` mails and no more arrive for `quietMs` (bounded by timeoutMs). */
-async function waitForMail(sinkHttp: string, expected: number, quietMs = 0, timeoutMs = 60_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let received = -1;
-  let since = Date.now();
-  while (Date.now() < deadline) {
-    const now = ((await (await fetch(`${sinkHttp}/stats`)).json()) as { received: number }).received;
-    if (now !== received) [received, since] = [now, Date.now()];
-    if (received >= expected && Date.now() - since >= quietMs) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return received;
 }
 
 let sinkCursor = 0;
 /** Turns the mails received since the last call into unused (userId, code) pairs. */
 async function collectPairs(sinkHttp: string) {
-  const { next, codes } = await sinkCodes(sinkHttp, sinkCursor);
+  const { next, codes } = (await (await fetch(`${sinkHttp}/codes?from=${sinkCursor}`)).json()) as { next: number; codes: Array<[string, string | null]> };
   sinkCursor = next;
   for (const [email, code] of codes) {
     const userId = ledger.tokens.get(email);
@@ -346,14 +321,12 @@ async function main() {
     await collectPairs(sinkHttp);
     console.log(`collected ${ledger.pairs.length} codes from the sink (${received} mails received)`);
   }
-  if (wants('login')) {
-    console.log('measuring login');
+  if (wants('login') || wants('account')) {
     const reserved = ledger.pairs.splice(0, censusRequests); // for the SQL census
-    rows.push(await measure('login', server.child, loginLoad(server.url, () => floorRps), floorRps));
-    ledger.pairs.push(...reserved);
-  } else if (wants('account')) {
-    const reserved = ledger.pairs.splice(0, censusRequests);
-    await loginLoad(server.url, () => floorRps)('measured', 5);
+    if (wants('login')) {
+      console.log('measuring login');
+      rows.push(await measure('login', server.child, loginLoad(server.url, () => floorRps), floorRps));
+    } else await loginLoad(server.url, () => floorRps)('measured', 5); // sessions for account
     ledger.pairs.push(...reserved);
   }
   if (wants('account')) {

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 
 /** The benchmark's child processes: otpql, the floor and the mail sink, each in its own process. */
@@ -119,4 +120,25 @@ export function resetPeakRss(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The node flags of `npm run start:prod` (`node <flags> dist/main.js`), from the package.json in `dir`. */
+export function startProdFlags(dir: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = (pkg.scripts['start:prod'] ?? '').trim().split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.findIndex((w) => w.endsWith('.js')));
+}
+
+/** Waits until the sink has `expected` mails and no more arrive for `quietMs` (bounded by timeoutMs). */
+export async function waitForMail(sinkHttp: string, expected: number, quietMs = 0, timeoutMs = 60_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let received = -1;
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    const now = ((await (await fetch(`${sinkHttp}/stats`)).json()) as { received: number }).received;
+    if (now !== received) [received, since] = [now, Date.now()];
+    if (received >= expected && Date.now() - since >= quietMs) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return received;
 }

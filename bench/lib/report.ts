@@ -38,7 +38,7 @@ export function sqlPerRequest(counts: CensusCounts, requests: number): ScenarioR
   };
 }
 
-const pct = (share: number | null) => (share === null ? '—' : `${(100 * share).toFixed(1)} %`);
+export const pct = (share: number | null) => (share === null ? '—' : `${(100 * share).toFixed(1)} %`);
 
 const HEAD = ['scenario', 'req/s', '×floor', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'server CPU', 'wrk CPU', 'pg CPU', 'cpu ms/req', '×floor cpu', 'pg ms/req', 'SQL/req', 'RTT/req', 'RSS MB'];
 

@@ -17,7 +17,7 @@ export interface Workload<T> {
 }
 
 /** The top-level field's __typename, or why there is none. */
-export function typenameOf(status: number, body: unknown, field: string): { kind: string; value?: Record<string, unknown> } {
+function typenameOf(status: number, body: unknown, field: string): { kind: string; value?: Record<string, unknown> } {
   if (status !== 200) return { kind: `http-${status}` };
   const answer = body as { data?: Record<string, Record<string, unknown> | null>; errors?: unknown[] } | undefined;
   if (!answer) return { kind: 'unparsable' };
@@ -45,23 +45,24 @@ export const newLedger = (): Ledger => ({ tokens: new Map(), pairs: [], sessions
 
 export const runId = randomBytes(3).toString('hex');
 let emailSeq = 0;
-export const nextEmail = () => `bench-${runId}-${++emailSeq}@example.com`;
+const nextEmail = () => `bench-${runId}-${++emailSeq}@example.com`;
 
-const SEND = 'mutation Send($email: String!) { createEmailToken(userId: "unique()", email: $email) { __typename ... on Token { userId } } }';
-const LOGIN =
-  'mutation LogIn($userId: String!, $secret: String!) { createSession(userId: $userId, secret: $secret) { __typename ... on Session { userId secret } } }';
-const ACCOUNT = 'query Account { account { __typename ... on Account { id } } }';
+/** The operations of the scenarios: the census sends these, and bench/wrk.lua gets them through BENCH_QUERY. */
+export const QUERIES = {
+  send: 'mutation Send($email: String!) { createEmailToken(userId: "unique()", email: $email) { __typename ... on Token { userId } } }',
+  login:
+    'mutation LogIn($userId: String!, $secret: String!) { createSession(userId: $userId, secret: $secret) { __typename ... on Session { userId secret } } }',
+  account: 'query Account { account { __typename ... on Account { id } } }',
+};
 
-/** createEmailToken for a new email each request; `limit` bounds the emails when preparing data. */
-export function sendWorkload(ledger: Ledger, limit = Infinity): Workload<string> {
-  let made = 0;
+/** createEmailToken for a new email each request. */
+export function sendWorkload(ledger: Ledger): Workload<string> {
   return {
     next() {
-      if (made++ >= limit) return null;
       ledger.requested.send++;
       return nextEmail();
     },
-    body: (email) => JSON.stringify({ query: SEND, variables: { email } }),
+    body: (email) => JSON.stringify({ query: QUERIES.send, variables: { email } }),
     judge(email, status, body) {
       const { kind, value } = typenameOf(status, body, 'createEmailToken');
       if (kind !== 'Token' || typeof value?.userId !== 'string') return kind;
@@ -79,7 +80,7 @@ export function loginWorkload(ledger: Ledger): Workload<{ userId: string; code: 
       if (pair) ledger.requested.login++;
       return pair;
     },
-    body: (pair) => JSON.stringify({ query: LOGIN, variables: { userId: pair.userId, secret: pair.code } }),
+    body: (pair) => JSON.stringify({ query: QUERIES.login, variables: { userId: pair.userId, secret: pair.code } }),
     judge(pair, status, body) {
       const { kind, value } = typenameOf(status, body, 'createSession');
       if (kind !== 'Session' || value?.userId !== pair.userId || typeof value.secret !== 'string') return kind;
@@ -93,7 +94,7 @@ export function loginWorkload(ledger: Ledger): Workload<{ userId: string; code: 
 /** The account query with the bearer credential of sessions created before, round robin. */
 export function accountWorkload(ledger: Ledger): Workload<{ userId: string; secret: string }> {
   let i = 0;
-  const body = JSON.stringify({ query: ACCOUNT });
+  const body = JSON.stringify({ query: QUERIES.account });
   return {
     next: () => ledger.sessions[i++ % ledger.sessions.length] ?? null,
     body: () => body,

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { QUERIES } from './workloads.js';
 
 /**
  * The load generator: Debian's `wrk` (C, one event loop per thread, LuaJIT) with bench/wrk.lua.
@@ -35,7 +36,6 @@ export interface WrkResult {
   ok: number;
   /** Requests sent with prepared data (filler excluded). */
   sent: number;
-  completed: number;
   failures: Record<string, number>;
   /** wrk's own: socket errors, timeouts, non-2xx/3xx (also in failures, by status). */
   errors: { connect: number; read: number; write: number; status: number; timeout: number };
@@ -85,6 +85,7 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
       BENCH_COUNT: String(options.count ?? 0),
       BENCH_DATA: dataFile,
       BENCH_THREADS: String(threads),
+      BENCH_QUERY: options.scenario === 'floor' ? '' : JSON.stringify(QUERIES[options.scenario]).slice(1, -1),
       BENCH_OUT: outFile,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -114,7 +115,6 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
     durationUs: number;
     ok: number;
     sent: number;
-    completed: number;
     exhausted: number;
     failures: Record<string, number> | never[];
     errors: WrkResult['errors'];
@@ -124,7 +124,6 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
     durationS: raw.durationUs / 1e6,
     ok: raw.ok,
     sent: raw.sent,
-    completed: raw.completed,
     // An empty Lua table prints as {} (an object); the typing covers what JSON.parse may give.
     failures: Array.isArray(raw.failures) ? {} : raw.failures,
     errors: raw.errors,
