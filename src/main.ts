@@ -6,7 +6,7 @@ import { systemClock } from './lib/clock.js';
 import { startCleanup } from './maintenance/cleanup.js';
 import { listenForQueuedMail } from './mail/mail-delivery.js';
 import { openResources } from './app/resources.js';
-import { startMetricsServer } from './ops/metrics-server.js';
+import { displayHost, startMetricsPort } from './ops/metrics-server.js';
 
 /** The only place that reads the environment: config → resources → app → listen; signals. */
 async function main() {
@@ -35,10 +35,8 @@ async function main() {
     shutdownTimeoutMs: config.shutdownTimeoutSeconds * 1000,
     logger,
   });
-  const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${http.port}`;
-  const metricsServer =
-    typeof config.ops.metrics === 'number' ? await startMetricsServer({ ops: app.ops, port: config.ops.metrics, host: config.host, logger }) : undefined;
-  if (metricsServer) logger.info(`metrics on ${base.replace(/:\d+$/, `:${metricsServer.port}`)}/metrics`);
+  const base = `http://${displayHost(config.host)}:${http.port}`;
+  const metricsServer = await startMetricsPort({ ops: app.ops, metrics: config.ops.metrics, host: config.host, logger });
   // Probing from the start: the first /ready answers at once.
   await app.ops.readiness.start();
   logger.info(

@@ -2,7 +2,7 @@ import { systemClock } from './lib/clock.js';
 import { exitOnStartupFailure, onShutdownSignal } from './app/process.js';
 import { openResources } from './app/resources.js';
 import { createMailDelivery, listenForQueuedMail } from './mail/mail-delivery.js';
-import { startMetricsServer } from './ops/metrics-server.js';
+import { displayHost, startMetricsPort } from './ops/metrics-server.js';
 import { createOps } from './ops/ops.js';
 
 /**
@@ -24,9 +24,7 @@ async function main() {
   const listening = await listenForQueuedMail(database, worker.wake);
   // METRICS=<port>: the worker's own counters, the queue and /ready on a port of its own (it has no other listener).
   const ops = createOps({ config, db: database.db, mailCounters: counters, clock: systemClock, logger, graphqlEndpoint: '/graphql' });
-  const metricsServer =
-    typeof config.ops.metrics === 'number' ? await startMetricsServer({ ops, port: config.ops.metrics, host: config.host, logger }) : undefined;
-  if (metricsServer) logger.info(`metrics on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${metricsServer.port}/metrics`);
+  const metricsServer = await startMetricsPort({ ops, metrics: config.ops.metrics, host: config.host, logger });
   logger.info('otpql mail worker running');
 
   onShutdownSignal(logger, async () => {

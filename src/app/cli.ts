@@ -6,7 +6,7 @@ import { type AccountReport, UnknownUserError, createAdmin } from '../ops/admin.
 import { ConfigError, loadConfig } from './config.js';
 import { StartupError, openDatabase } from './resources.js';
 
-export const USAGE = `Usage: otpql <command> [<userId|email>] [--json]
+const USAGE = `Usage: otpql <command> [<userId|email>] [--json]
 
 Commands:
   migrate                          apply the database migrations, then exit

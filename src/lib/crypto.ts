@@ -27,12 +27,12 @@ export function randomDigits(length: number): string {
   return code;
 }
 
-/** `bytes` random bytes as lower-case hex: ids (10 bytes = 20 characters) and credentials. */
 /** `bytes` random bytes (a copy, at most 4 KiB) from the pool: an IV per sealed message. */
 export function randomBytesPooled(bytes: number): Buffer {
   return Buffer.from(randomSlice(bytes));
 }
 
+/** `bytes` random bytes as lower-case hex: ids (10 bytes = 20 characters) and credentials. */
 export function randomHex(bytes: number): string {
   return randomSlice(bytes).toString('hex');
 }

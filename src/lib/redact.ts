@@ -17,6 +17,9 @@ export function redactEmailAddresses(text: string): string {
   return text.replace(ADDRESS, '…@$1');
 }
 
+/** What the log and the metrics may show of one address: its domain, lower-cased. */
+export const emailDomain = (address: string) => address.slice(address.lastIndexOf('@') + 1).trim().toLowerCase();
+
 /**
  * drizzle's error message lists the failed query's parameters: emails, code hashes, the sealed mail.
  * The query text stays (it names the statement); the values go.

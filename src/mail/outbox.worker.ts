@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { type Clock, addSeconds } from '../lib/clock.js';
-import { redactEmailAddresses } from '../lib/redact.js';
+import { emailDomain, redactEmailAddresses } from '../lib/redact.js';
 import type { SealedBox } from '../lib/sealed-box.js';
 import { type SealedLoginMail, openLoginMail } from './login-mail.js';
 import { type Mailer, isPermanentFailure } from './mailer.js';
@@ -79,8 +79,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   let wakeUp: (() => void) | undefined;
   let pendingWake = false;
 
-  const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
-
   /**
    * One claimed message: sends it, or says it is not worth sending. Sent and dropped messages are
    * recorded by `deliver` for the whole batch; a failure is recorded here, with its retry or its log.
@@ -107,7 +105,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       } else {
         await outbox.retryAt(message.id, next);
         counters.retried++;
-        logger.warn({ domain: domainOf(message.recipient), attempts: message.attempts, reason, retryAt: next }, 'mail delivery failed, will retry');
+        logger.warn({ domain: emailDomain(message.recipient), attempts: message.attempts, reason, retryAt: next }, 'mail delivery failed, will retry');
       }
       return undefined;
     }
@@ -136,7 +134,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   async function giveUp(message: ClaimedMessage, attempts: number, what: string, reason?: string): Promise<void> {
     await outbox.finish([message.id], 'failed', clock.now());
     counters.failed++;
-    logger.error({ domain: domainOf(message.recipient), attempts, reason }, what);
+    logger.error({ domain: emailDomain(message.recipient), attempts, reason }, what);
   }
 
   /**

@@ -67,5 +67,3 @@ export function createAdmin({ db, clock, maxAttempts }: { db: Db; clock: Clock; 
     },
   };
 }
-
-export type Admin = ReturnType<typeof createAdmin>;

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { type HttpServer, startHttpServer } from '../http/http-server.js';
 import { canonicalIp } from '../lib/client-ip.js';
 import type { Ops } from './ops.js';
+import type { OpsConfig } from './ops.config.js';
 
 /**
  * METRICS=<port>: /metrics, /ready and /health on a listener of their own, which the network keeps
@@ -33,3 +34,15 @@ export function startMetricsServer(options: { ops: Ops; port: number; host: stri
   });
 }
 
+
+/** What a log line calls this host: a server on every interface is reached on localhost. */
+export const displayHost = (host: string) => (host === '0.0.0.0' ? 'localhost' : host);
+
+/** The metrics listener when METRICS is a port number (none otherwise), announced in the log. */
+export async function startMetricsPort(options: { ops: Ops; metrics: OpsConfig['metrics']; host: string; logger: Logger }): Promise<HttpServer | undefined> {
+  const { metrics, host, logger } = options;
+  if (typeof metrics !== 'number') return undefined;
+  const server = await startMetricsServer({ ops: options.ops, port: metrics, host, logger });
+  logger.info(`metrics on http://${displayHost(host)}:${server.port}/metrics`);
+  return server;
+}

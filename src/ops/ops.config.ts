@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isAddressList, parseAddressList } from '../lib/client-ip.js';
 
 /** Loopback, IPv4 and IPv6: who may read /metrics on the public port unless METRICS_ALLOW says more. */
-export const LOOPBACK = '127.0.0.0/8,::1';
+const LOOPBACK = '127.0.0.0/8,::1';
 
 /** The operators' variables, part of the environment schema (app/config.ts). */
 export const opsEnv = {

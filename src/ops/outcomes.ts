@@ -6,6 +6,7 @@ import {
   getNamedType,
   isAbstractType,
 } from 'graphql';
+import { emailDomain as domainOf } from '../lib/redact.js';
 
 /** What one top-level field of an operation came to: its name and the GraphQL type it answered. */
 export interface FieldOutcome {
@@ -41,7 +42,8 @@ export function reportOutcomes(schema: GraphQLSchema, sink: OutcomeSink): () => 
 function wrap(field: GraphQLField<unknown, unknown>): void {
   const resolve = field.resolve ?? defaultFieldResolver;
   field.resolve = async (root, args, context, info) => {
-    const report = [...sinks].map((sink) => sink(context)).find(Boolean);
+    let report: ReturnType<OutcomeSink>;
+    for (const sink of sinks) if ((report = sink(context))) break;
     if (!report) return resolve(root, args, context, info);
     const emailDomain = typeof args.email === 'string' && args.email.includes('@') ? domainOf(args.email) : null;
     try {
@@ -54,9 +56,6 @@ function wrap(field: GraphQLField<unknown, unknown>): void {
     }
   };
 }
-
-/** The domain of an address, lower-cased, without the local part. */
-export const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).trim().toLowerCase();
 
 /** The object type a field's value is answered as, as graphql-js itself will resolve it. */
 async function typeNameOf(value: unknown, context: unknown, info: GraphQLResolveInfo): Promise<string | undefined> {

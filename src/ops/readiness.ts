@@ -84,5 +84,3 @@ export function createReadiness({ check, logger, intervalMs = 1000, timeoutMs = 
     },
   };
 }
-
-export type Readiness = ReturnType<typeof createReadiness>;

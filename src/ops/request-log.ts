@@ -21,7 +21,7 @@ export interface RequestLogOptions {
   graphqlEndpoint: string;
   trustProxy: TrustProxy | null;
   /** Told of every finished request (the metrics count them). */
-  onFinished?: (record: RequestRecord, status: number) => void;
+  onFinished?: (record: RequestRecord, status: number, seconds: number) => void;
 }
 
 type ServerContext = { req?: IncomingMessage };
@@ -43,8 +43,7 @@ export function useRequestLog({ logger, graphqlEndpoint, trustProxy, onFinished 
     onSchemaChange({ schema }) {
       stopReporting?.();
       stopReporting = reportOutcomes(schema, (context) => {
-        const { req, request } = context as { req?: IncomingMessage; request?: Request };
-        const record = records.get(req ?? (request as object));
+        const record = records.get(keyOf(context as ServerContext, (context as { request: Request }).request));
         return record ? (outcome) => record.fields.push(outcome) : undefined;
       });
     },
@@ -71,7 +70,7 @@ export function useRequestLog({ logger, graphqlEndpoint, trustProxy, onFinished 
       const record = records.get(key);
       if (!record) return;
       records.delete(key);
-      const durationMs = Math.round((performance.now() - record.startedAt) * 10) / 10;
+      const elapsedMs = performance.now() - record.startedAt;
       const domains = [...new Set(record.fields.flatMap((f) => f.emailDomain ?? []))];
       log.info(
         {
@@ -80,13 +79,13 @@ export function useRequestLog({ logger, graphqlEndpoint, trustProxy, onFinished 
           fields: record.fields.map((f) => f.field),
           outcome: record.fields.map((f) => f.outcome),
           status: response.status,
-          durationMs,
+          durationMs: Math.round(elapsedMs * 10) / 10,
           ip: record.ip,
           ...(domains.length > 0 ? { emailDomain: domains.join(',') } : {}),
         },
         'graphql request',
       );
-      onFinished?.(record, response.status);
+      onFinished?.(record, response.status, elapsedMs / 1000);
     },
   };
 }
