@@ -17,7 +17,7 @@ import { useCors, useCrossSiteCookieNotice } from '../http/cors.js';
 import { useDemoPage } from '../http/demo-page.js';
 import { useRequestId } from '../http/request-id.js';
 import { queueCookie, useQueuedCookies } from '../http/response-cookies.js';
-import { type Clock, systemClock } from '../lib/clock.js';
+import { type Clock, secondsUntil, systemClock } from '../lib/clock.js';
 import { requestInfoOf } from '../lib/request-info.js';
 import { createLoginRepository } from '../login/login.repository.js';
 import { createLoginService } from '../login/login.service.js';
@@ -139,7 +139,7 @@ export function createApp({ config, db, mailer, templates, logger, clock = syste
         requestInfo: requestInfoOf(request, req, config.trustProxy),
         viewer: () => (viewer ??= sessions.authenticate(credentialOf(request, cookie))),
         setSessionCookie: (credential, expire) =>
-          queueCookie(request, sessionCookie(request, cookie, credential, (expire.getTime() - clock.now().getTime()) / 1000)),
+          queueCookie(request, sessionCookie(request, cookie, credential, secondsUntil(expire, clock.now()))),
         clearSessionCookie: () => queueCookie(request, sessionCookie(request, cookie, '', 0)),
       };
     },

@@ -1,4 +1,5 @@
 import { type CorsOrigins, isAllowedOrigin } from '../http/cors.js';
+import { APPWRITE_ID, APPWRITE_ID_RULE } from '../login/login.validation.js';
 import { credentialOf } from '../sessions/credential.js';
 import { type CookieOptions, sessionCookie } from '../sessions/session-cookie.js';
 import { AppwriteError } from './appwrite.errors.js';
@@ -13,9 +14,6 @@ import { AppwriteError } from './appwrite.errors.js';
  *   it back on every request.
  */
 
-/** Appwrite's id rule, which makes a valid cookie name too: 1–36 of [A-Za-z0-9._-], not starting with `.`, `-` or `_`. */
-const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/;
-
 /**
  * The project of the request (X-Appwrite-Project): it names the cookie, nothing else (one service is
  * one project). Required: the SDK always sends it, and a custom header makes every /v1 call one a
@@ -26,11 +24,11 @@ export function projectOf(request: Request): string {
   if (project === null || project === '') {
     throw new AppwriteError(400, 'general_argument_invalid', 'The X-Appwrite-Project header is required: call client.setProject(...).');
   }
-  if (!PROJECT_ID.test(project)) {
+  if (!APPWRITE_ID.test(project)) {
     throw new AppwriteError(
       400,
       'general_argument_invalid',
-      'Invalid X-Appwrite-Project header: a project id is 1–36 characters of A–Z, a–z, 0–9, period, hyphen and underscore, not starting with a special character.',
+      `Invalid X-Appwrite-Project header: a project id is ${APPWRITE_ID_RULE}.`,
     );
   }
   return project;
@@ -39,7 +37,7 @@ export function projectOf(request: Request): string {
 /** Appwrite's cookie name for the project, as the key of X-Fallback-Cookies. */
 const fallbackKey = (project: string) => `a_session_${project}`;
 
-export interface AppwriteCredentialsOptions {
+interface AppwriteCredentialsOptions {
   /** The GraphQL session cookie's settings (SESSION_COOKIE, COOKIE_SECURE, COOKIE_DOMAIN): only the name differs. */
   cookie: CookieOptions;
   corsOrigins: CorsOrigins;

@@ -5,10 +5,10 @@ import { AppError, ErrorCode, RateLimitError } from '../lib/errors.js';
  * The Appwrite server release whose REST contract /v1 follows (the official SDK 27 and 28 target
  * it), written where Appwrite writes its own version: in every error body.
  */
-export const APPWRITE_VERSION = '1.8.0';
+const APPWRITE_VERSION = '1.8.0';
 
 /** The types of Appwrite's `app/config/errors.php` this adapter answers. */
-export type AppwriteErrorType =
+type AppwriteErrorType =
   | 'general_argument_invalid'
   | 'general_rate_limit_exceeded'
   | 'general_route_not_found'
@@ -55,7 +55,7 @@ const BY_CODE: Record<ErrorCode, [number, AppwriteErrorType, string?]> = {
 };
 
 /** `Invalid `email` param: must be a valid email address`, as Appwrite words an invalid parameter. */
-export function invalidParams(error: ZodError): AppwriteError {
+function invalidParams(error: ZodError): AppwriteError {
   const problems = error.issues.map((issue) => {
     const name = issue.path.map(String).join('.') || 'body';
     const missing = issue.code === 'invalid_type' && issue.input === undefined;

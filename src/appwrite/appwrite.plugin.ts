@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { RateLimitsConfig } from '../abuse/rate-limit.js';
 import type { CorsOrigins, CorsPolicy } from '../http/cors.js';
 import { requestIdOf } from '../http/request-id.js';
+import type { Services } from '../graphql/context.js';
 import type { TrustProxy } from '../lib/client-ip.js';
 import type { Clock } from '../lib/clock.js';
 import { requestInfoOf } from '../lib/request-info.js';
@@ -13,10 +14,10 @@ import type { CookieOptions } from '../sessions/session-cookie.js';
 import { jsonBodyOf } from './appwrite.body.js';
 import { appwriteCredentials, projectOf } from './appwrite.credentials.js';
 import { AppwriteError, appwriteErrorOf, errorBody } from './appwrite.errors.js';
-import { type Route, type RouteAnswer, type RouteDeps, appwriteRoutes, matchRoute } from './appwrite.routes.js';
+import { type Route, type RouteAnswer, appwriteRoutes, matchRoute } from './appwrite.routes.js';
 
 /** Where the Appwrite-compatible API lives: the SDK's endpoint is `<server>/v1`. */
-export const APPWRITE_PATH = '/v1';
+const APPWRITE_PATH = '/v1';
 
 /** CORS for /v1 (same allowlist as /graphql): the SDK's methods and headers, and the fallback cookie readable. */
 export const APPWRITE_CORS: Record<string, CorsPolicy> = {
@@ -39,8 +40,8 @@ export const APPWRITE_CORS: Record<string, CorsPolicy> = {
   },
 };
 
-export interface AppwriteDeps {
-  services: RouteDeps['services'];
+interface AppwriteDeps {
+  services: Services;
   config: {
     bodyLimitBytes: number;
     trustProxy: TrustProxy | null;
@@ -61,11 +62,7 @@ export interface AppwriteDeps {
 export function useAppwrite(deps: AppwriteDeps): Plugin<Record<string, unknown>, { req?: IncomingMessage }> {
   const { config, clock, logger } = deps;
   const credentials = appwriteCredentials({ cookie: config.session.cookie, corsOrigins: config.corsOrigins });
-  const routes = appwriteRoutes({
-    services: deps.services,
-    credentials,
-    secondsUntil: (date) => (date.getTime() - clock.now().getTime()) / 1000,
-  });
+  const routes = appwriteRoutes({ services: deps.services, credentials, clock });
   const routeNotFound = new AppwriteError(
     404,
     'general_route_not_found',
@@ -81,12 +78,6 @@ export function useAppwrite(deps: AppwriteDeps): Plugin<Record<string, unknown>,
       const found = matchRoute(routes, request.method, pathname);
       if (!found) throw routeNotFound;
       route = found.route;
-      let param: string;
-      try {
-        param = decodeURIComponent(found.param);
-      } catch {
-        throw new AppwriteError(400, 'general_argument_invalid', 'Invalid `sessionId` param: not a valid URL component.');
-      }
       const project = projectOf(request);
       const body = await jsonBodyOf(request, config.bodyLimitBytes);
       const locale = localeSchema.safeParse(request.headers.get('x-appwrite-locale'));
@@ -94,7 +85,7 @@ export function useAppwrite(deps: AppwriteDeps): Plugin<Record<string, unknown>,
       return await route.handle({
         request,
         project,
-        param,
+        param: found.param,
         body,
         info: requestInfoOf(request, req, config.trustProxy),
         locale: locale.success ? locale.data : null,

@@ -1,14 +1,15 @@
 import type { RateLimitsConfig } from '../abuse/rate-limit.js';
-import type { AccountService } from '../account/account.service.js';
+import type { Services } from '../graphql/context.js';
+import { type Clock, secondsUntil } from '../lib/clock.js';
 import type { RequestInfo } from '../lib/request-info.js';
-import type { LoginService } from '../login/login.service.js';
-import type { SessionService, Viewer } from '../sessions/session.service.js';
+import type { Viewer } from '../sessions/session.service.js';
 import type { AppwriteCredentials } from './appwrite.credentials.js';
+import { AppwriteError } from './appwrite.errors.js';
 import { sessionListModel, sessionModel, tokenModel, userModel } from './appwrite.models.js';
 import { emailTokenBody, magicUrlTokenBody, nameBody, sessionBody, sessionIdParam } from './appwrite.validation.js';
 
 /** What a route handler gets: the request, its parsed parts, and the caller's session, looked up once. */
-export interface RouteCall {
+interface RouteCall {
   request: Request;
   /** The project of X-Appwrite-Project. */
   project: string;
@@ -37,18 +38,17 @@ export interface Route {
   handle(call: RouteCall): Promise<RouteAnswer>;
 }
 
-export interface RouteDeps {
-  services: { login: LoginService; sessions: SessionService; account: AccountService };
+interface RouteDeps {
+  services: Services;
   credentials: AppwriteCredentials;
-  /** Seconds until a session expires, for the cookie's Max-Age. */
-  secondsUntil(date: Date): number;
+  clock: Clock;
 }
 
 /**
  * The routes of Appwrite's Account API this service implements: each is one call of the service
  * GraphQL calls, so every rule, limit and error is the same on both APIs.
  */
-export function appwriteRoutes({ services, credentials, secondsUntil }: RouteDeps): Route[] {
+export function appwriteRoutes({ services, credentials, clock }: RouteDeps): Route[] {
   const { login, sessions, account } = services;
   const sessionIdOf = (call: RouteCall) => sessionIdParam.parse({ sessionId: call.param }).sessionId;
   const logout = (call: RouteCall, current: boolean): RouteAnswer => ({
@@ -62,7 +62,7 @@ export function appwriteRoutes({ services, credentials, secondsUntil }: RouteDep
       rateLimit: 'emailTokenEmail',
       async handle(call) {
         const { userId, email, phrase } = emailTokenBody.parse(call.body);
-        const code = await login.sendCode({ userId, email, phrase: phrase ?? false, locale: call.locale }, call.info);
+        const code = await login.sendCode({ userId, email, phrase, locale: call.locale }, call.info);
         return { status: 201, body: tokenModel(code) };
       },
     },
@@ -72,7 +72,7 @@ export function appwriteRoutes({ services, credentials, secondsUntil }: RouteDep
       rateLimit: 'emailTokenEmail',
       async handle(call) {
         const { userId, email, phrase, url } = magicUrlTokenBody.parse(call.body);
-        const code = await login.sendLink({ userId, email, phrase: phrase ?? false, locale: call.locale, url: url ?? null }, call.info);
+        const code = await login.sendLink({ userId, email, phrase, locale: call.locale, url: url ?? null }, call.info);
         return { status: 201, body: tokenModel(code) };
       },
     },
@@ -83,7 +83,7 @@ export function appwriteRoutes({ services, credentials, secondsUntil }: RouteDep
       async handle(call) {
         const { userId, secret } = sessionBody.parse(call.body);
         const session = await sessions.createSession(userId, secret, call.info);
-        const headers = credentials.loginHeaders(call.request, call.project, session.secret!, secondsUntil(session.expire));
+        const headers = credentials.loginHeaders(call.request, call.project, session.secret!, secondsUntil(session.expire, clock.now()));
         return { status: 201, body: sessionModel(session), headers };
       },
     },
@@ -123,7 +123,7 @@ export function appwriteRoutes({ services, credentials, secondsUntil }: RouteDep
   ];
 }
 
-/** The route of a method and path, with its `{sessionId}` segment as written (still percent-encoded); null when none. */
+/** The route of a method and path, with its `{sessionId}` segment decoded; null when none. */
 export function matchRoute(routes: Route[], method: string, pathname: string): { route: Route; param: string } | null {
   for (const route of routes) {
     if (route.method !== method) continue;
@@ -133,7 +133,15 @@ export function matchRoute(routes: Route[], method: string, pathname: string): {
       continue;
     }
     const rest = pathname.slice(at);
-    if (pathname.startsWith(route.path.slice(0, at)) && rest !== '' && !rest.includes('/')) return { route, param: rest };
+    if (pathname.startsWith(route.path.slice(0, at)) && rest !== '' && !rest.includes('/')) return { route, param: decodeParam(rest) };
   }
   return null;
+}
+
+function decodeParam(param: string): string {
+  try {
+    return decodeURIComponent(param);
+  } catch {
+    throw new AppwriteError(400, 'general_argument_invalid', 'Invalid `sessionId` param: not a valid URL component.');
+  }
 }

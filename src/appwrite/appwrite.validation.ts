@@ -10,7 +10,7 @@ import { sessionIdSchema } from '../sessions/session.validation.js';
 export const emailTokenBody = z.object({
   userId: userIdSchema,
   email: emailSchema,
-  phrase: z.boolean().optional(),
+  phrase: z.boolean().default(false),
 });
 
 export const magicUrlTokenBody = emailTokenBody.extend({ url: urlSchema.optional() });

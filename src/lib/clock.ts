@@ -22,3 +22,6 @@ export function createManualClock(start = new Date()): Clock & { advance(seconds
 export function addSeconds(date: Date, seconds: number): Date {
   return new Date(date.getTime() + seconds * 1000);
 }
+
+/** Seconds from `now` until `date` (negative once it has passed): a cookie's Max-Age. */
+export const secondsUntil = (date: Date, now: Date) => (date.getTime() - now.getTime()) / 1000;

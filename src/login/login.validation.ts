@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { safeString } from '../lib/validation.js';
 
+/** Appwrite's id rule (user and project ids), which makes a valid cookie name too. */
+const APPWRITE_ID_BODY = '[A-Za-z0-9][A-Za-z0-9._-]{0,35}';
+export const APPWRITE_ID = new RegExp(`^${APPWRITE_ID_BODY}$`);
+export const APPWRITE_ID_RULE = '1–36 characters of A–Z, a–z, 0–9, period, hyphen and underscore, not starting with a special character';
+
 /** `unique()` asks the server for a fresh id; otherwise Appwrite's id rule. */
-export const userIdSchema = safeString(36).regex(
-  /^(unique\(\)|[A-Za-z0-9][A-Za-z0-9._-]{0,35})$/,
-  'must be unique() or 1–36 characters of A–Z, a–z, 0–9, period, hyphen and underscore, not starting with a special character',
-);
+export const userIdSchema = safeString(36).regex(new RegExp(`^(unique\\(\\)|${APPWRITE_ID_BODY})$`), `must be unique() or ${APPWRITE_ID_RULE}`);
 
 /** Emails are compared trimmed and lower-cased; the check runs on that form. */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
