@@ -6,9 +6,15 @@ import { join } from 'node:path';
 import { asPostgres, freePort, ownedByPostgres } from './own-postgres.js';
 import { eventually } from './wait.js';
 
-/** Debian's pgbouncer package. */
+/**
+ * Debian's pgbouncer package. CI installs it and sets REQUIRE_PGBOUNCER=1, so there a missing
+ * PgBouncer fails the run instead of skipping the pooler's tests.
+ */
 export const PGBOUNCER = '/usr/sbin/pgbouncer';
 export const hasPgBouncer = existsSync(PGBOUNCER);
+if (!hasPgBouncer && process.env.REQUIRE_PGBOUNCER === '1') {
+  throw new Error(`REQUIRE_PGBOUNCER=1 but ${PGBOUNCER} does not exist: apt-get install -y pgbouncer`);
+}
 
 export interface PgBouncer {
   port: number;
